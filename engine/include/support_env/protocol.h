@@ -1,0 +1,34 @@
+// Edge: the JSON-lines protocol (mission.md §3.1). One request line in, one
+// response line out. Shared by the command-line program and the WebAssembly
+// module, so both answer byte for byte the same.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "support_env/episode.h"
+
+namespace support_env {
+
+/// Longest request line accepted; longer ones get {"ok":false,...}.
+constexpr std::size_t kMaxRequestBytes = 1 << 20;
+
+/// A client's session: the scenario set it plays and its current episode.
+struct Session {
+  const ScenarioSet* scenarios = nullptr;
+  Episode episode;
+  std::string response;   // last response; keeps its capacity
+};
+
+/// Binds a session to a scenario set (which must outlive it).
+void Session_Init(Session* s, const ScenarioSet* scenarios);
+
+/// Serves one request ({"op":"tasks"|"spec"|"reset"|"step"|"state",…}) and
+/// returns the response line, without a newline; valid until the next call.
+/// Never throws or aborts, whatever the bytes.
+const std::string& Session_HandleLine(Session* s, std::string_view line);
+
+/// Appends the observation JSON of the episode to `out`.
+void Protocol_WriteObservation(const Episode& ep, std::string* out);
+
+}  // namespace support_env

@@ -1,0 +1,78 @@
+// Vocabulary of the environment: categories, actions, sentiment, outcomes, limits.
+// Plain C++17, no I/O. Names match the wire contract (mission.md §2.2).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace support_env {
+
+/// Steps an episode may take; the 10th step is the last (mission.md §2.6).
+constexpr int kMaxSteps = 10;
+/// Longest message or query accepted, in bytes of UTF-8 (mission.md §2.7).
+constexpr std::size_t kMaxTextBytes = 2000;
+
+/// Rewards are kept in hundredths so that sums are exact; 90 means +0.90.
+using Cents = int;
+
+/// Ticket categories an agent may assign with classify_issue.
+enum class Category : std::uint8_t { Billing, Technical, RefundRequest };
+constexpr int kCategoryCount = 3;
+
+/// The five actions (mission.md §2.2).
+enum class ActionType : std::uint8_t {
+  ClassifyIssue,
+  SearchKb,
+  AskClarifyingQuestion,
+  ResolveTicket,
+  EscalateToHuman,
+};
+constexpr int kActionTypeCount = 5;
+
+/// Customer mood, from best to worst.
+enum class Sentiment : std::uint8_t { Happy, Neutral, Upset, Angry };
+constexpr int kSentimentCount = 4;
+
+/// How an episode ended; None while it runs.
+enum class Outcome : std::uint8_t { None, Resolved, Escalated, CustomerLeft, StepLimit };
+
+enum class Difficulty : std::uint8_t { Easy, Medium, Hard };
+enum class Tier : std::uint8_t { Standard, VIP };
+
+/// Who said a line of the conversation.
+enum class Role : std::uint8_t { Customer, Agent, System };
+
+/// Wire name of a category: "Billing", "Technical", "Refund_Request".
+const char* Category_Name(Category c);
+/// Parses a wire name exactly (case-sensitive); false when unknown.
+bool Category_Parse(std::string_view s, Category* out);
+
+/// Wire name of an action: "classify_issue", …
+const char* ActionType_Name(ActionType a);
+/// Parses a wire name exactly; false when unknown.
+bool ActionType_Parse(std::string_view s, ActionType* out);
+/// True for resolve_ticket and escalate_to_human.
+inline bool ActionType_IsTerminal(ActionType a) {
+  return a == ActionType::ResolveTicket || a == ActionType::EscalateToHuman;
+}
+
+const char* Sentiment_Name(Sentiment s);
+bool Sentiment_Parse(std::string_view s, Sentiment* out);
+
+/// "resolved", "escalated", "customer_left", "step_limit"; nullptr for None.
+const char* Outcome_Name(Outcome o);
+
+const char* Difficulty_Name(Difficulty d);
+bool Difficulty_Parse(std::string_view s, Difficulty* out);
+
+const char* Tier_Name(Tier t);
+bool Tier_Parse(std::string_view s, Tier* out);
+
+/// "customer", "agent", "system".
+const char* Role_Name(Role r);
+
+/// Comma-separated list of allowed wire names, for error messages.
+const char* Category_AllowedList();
+const char* ActionType_AllowedList();
+
+}  // namespace support_env

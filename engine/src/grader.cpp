@@ -1,0 +1,101 @@
+#include "support_env/grader.h"
+
+#include <cstdint>
+
+#include "support_env/text.h"
+
+namespace support_env {
+namespace {
+
+// A message that explains a fix reads as prose: enough words, a fair share of
+// function words, and no content word hammered over and over.
+constexpr int kMinWords = 6;
+constexpr int kMinStopwordPercent = 15;
+constexpr int kMaxRepeats = 3;
+
+bool GroupHolds(std::string_view normalized, const std::vector<std::string>& group) {
+  for (const std::string& phrase : group) {
+    if (Text_ContainsPhrase(normalized, phrase)) return true;
+  }
+  return false;
+}
+
+bool AllGroupsHold(std::string_view normalized, const std::vector<std::vector<std::string>>& groups) {
+  for (const auto& g : groups) {
+    if (!GroupHolds(normalized, g)) return false;
+  }
+  return !groups.empty();
+}
+
+bool ReadsAsProse(std::string_view message) {
+  // Open-addressing count table on the stack: messages are at most 2,000 bytes,
+  // so at most 1,000 distinct words.
+  constexpr int kSlots = 2048;
+  std::uint32_t hashes[kSlots] = {};
+  std::uint8_t counts[kSlots] = {};
+  int words = 0, stopwords = 0;
+  bool repeated = false;
+  Text_ForEachToken(message, [&](std::string_view token) {
+    ++words;
+    if (Text_IsStopword(token)) {
+      ++stopwords;
+      return;
+    }
+    std::uint32_t h = 2166136261u;
+    for (char c : token) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    h |= 1u;  // 0 marks an empty slot
+    for (std::uint32_t i = h;; ++i) {
+      std::uint32_t slot = i & (kSlots - 1);
+      if (hashes[slot] == 0) { hashes[slot] = h; counts[slot] = 1; break; }
+      if (hashes[slot] == h) {
+        if (++counts[slot] > kMaxRepeats) repeated = true;
+        break;
+      }
+    }
+  });
+  return words >= kMinWords && !repeated && stopwords * 100 >= words * kMinStopwordPercent;
+}
+
+bool IsRelevant(const Mission& mission, int article) {
+  for (int a : mission.relevant_articles) if (a == article) return true;
+  return false;
+}
+
+}  // namespace
+
+const char* MessageVerdict_Explain(MessageVerdict v) {
+  switch (v) {
+    case MessageVerdict::Ok: return "the message is sound";
+    case MessageVerdict::MissingFix: return "the message does not state the fix the policy prescribes";
+    case MessageVerdict::ContradictsPolicy: return "the message contradicts the policy";
+    case MessageVerdict::NotProse: return "the message is a keyword list, not an explanation to the customer";
+    case MessageVerdict::ForeignFix: return "the message prescribes fixes from unrelated articles (keyword stuffing)";
+  }
+  return "";
+}
+
+MessageVerdict Grader_CheckMessage(const ScenarioSet& set, const Mission& mission,
+                                   std::string_view message, std::string* scratch) {
+  const Requirements& req = mission.requirements;
+  if (Text_IsBlank(message)) {
+    return req.message_must_state.empty() ? MessageVerdict::Ok : MessageVerdict::MissingFix;
+  }
+  Text_Normalize(message, scratch);
+  const std::string& norm = *scratch;
+  for (const std::string& phrase : req.message_must_not_state) {
+    if (Text_ContainsPhrase(norm, phrase)) return MessageVerdict::ContradictsPolicy;
+  }
+  if (req.message_must_state.empty()) return MessageVerdict::Ok;  // a free-form note
+  if (!ReadsAsProse(message)) return MessageVerdict::NotProse;
+  for (std::size_t a = 0; a < set.kb.articles.size(); ++a) {
+    if (!IsRelevant(mission, static_cast<int>(a)) && AllGroupsHold(norm, set.kb.articles[a].fix)) {
+      return MessageVerdict::ForeignFix;
+    }
+  }
+  for (const auto& group : req.message_must_state) {
+    if (!GroupHolds(norm, group)) return MessageVerdict::MissingFix;
+  }
+  return MessageVerdict::Ok;
+}
+
+}  // namespace support_env

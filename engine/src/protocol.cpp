@@ -1,0 +1,328 @@
+#include "support_env/protocol.h"
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+
+#include "json_writer.h"
+#include "support_env/text.h"
+
+namespace support_env {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::uint64_t kMaxSeed = (1ull << 53) - 1;  // largest integer JavaScript holds exactly
+constexpr std::size_t kEchoBytes = 40;                 // how much of a bad value an error quotes
+
+// Quotes at most kEchoBytes of a (valid UTF-8) value, cut on a character boundary.
+std::string Echo(std::string_view s) {
+  if (s.size() <= kEchoBytes) return "\"" + std::string(s) + "\"";
+  std::size_t n = kEchoBytes;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return "\"" + std::string(s.substr(0, n)) + "…\"";
+}
+
+const char* TypeName(const json& v) {
+  switch (v.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::string: return "a string";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    case json::value_t::discarded: return "nothing";
+    default: return "a number";
+  }
+}
+
+const std::string& Error(Session* s, std::string_view message) {
+  std::string& out = s->response;
+  out.assign("{\"ok\":false,\"error\":");
+  Json_String(&out, message);
+  out.push_back('}');
+  return out;
+}
+
+const std::string& Tasks(Session* s) {
+  std::string& out = s->response;
+  out.assign("{\"ok\":true,\"tasks\":[");
+  bool first = true;
+  for (const Mission& m : s->scenarios->missions) {
+    if (!first) out.push_back(',');
+    first = false;
+    out.append("{\"id\":");
+    Json_String(&out, m.task_id);
+    out.append(",\"title\":");
+    Json_String(&out, m.title);
+    out.append(",\"difficulty\":");
+    Json_String(&out, Difficulty_Name(m.difficulty));
+    out.append(",\"summary\":");
+    Json_String(&out, m.summary);
+    out.append(",\"ticket_id\":");
+    Json_String(&out, m.variants[0].ticket_id);
+    out.append(",\"customer_tier\":");
+    Json_String(&out, Tier_Name(m.tier));
+    out.append(",\"variants\":");
+    Json_Int(&out, static_cast<long long>(m.variants.size()));
+    out.push_back('}');
+  }
+  out.append("]}");
+  return out;
+}
+
+// The environment's constants, so that clients (the dashboard) show the
+// engine's numbers rather than copies of them.
+const std::string& Spec(Session* s) {
+  std::string& out = s->response;
+  out.assign("{\"ok\":true,\"spec\":{\"max_steps\":");
+  Json_Int(&out, kMaxSteps);
+  out.append(",\"target_score\":0.90,\"max_score\":0.99,\"max_text_bytes\":");
+  Json_Int(&out, static_cast<long long>(kMaxTextBytes));
+  out.append(",\"tasks\":");
+  Json_Int(&out, static_cast<long long>(s->scenarios->missions.size()));
+  out.append(",\"categories\":[\"Billing\",\"Technical\",\"Refund_Request\"]");
+  out.append(",\"sentiments\":[\"Happy\",\"Neutral\",\"Upset\",\"Angry\"]");
+  out.append(
+      ",\"actions\":["
+      "{\"action_type\":\"classify_issue\",\"field\":\"category_guess\",\"terminal\":false,"
+      "\"rewards\":[{\"when\":\"first classification, correct\",\"reward\":0.03},"
+      "{\"when\":\"first classification, incorrect\",\"reward\":0.01}]},"
+      "{\"action_type\":\"search_kb\",\"field\":\"search_query\",\"terminal\":false,"
+      "\"rewards\":[{\"when\":\"top result relevant (search total capped at +0.05)\",\"reward\":0.05},"
+      "{\"when\":\"top result off-target (once)\",\"reward\":0.02}]},"
+      "{\"action_type\":\"ask_clarifying_question\",\"field\":\"message_to_customer\",\"terminal\":false,"
+      "\"rewards\":[{\"when\":\"first question\",\"reward\":0.01}]},"
+      "{\"action_type\":\"resolve_ticket\",\"field\":\"message_to_customer\",\"terminal\":true,"
+      "\"rewards\":[{\"when\":\"correct terminal action, every requirement met\",\"reward\":0.90},"
+      "{\"when\":\"correct terminal action, a requirement unmet\",\"reward\":0.30}]},"
+      "{\"action_type\":\"escalate_to_human\",\"field\":\"message_to_customer\",\"terminal\":true,"
+      "\"rewards\":[{\"when\":\"correct terminal action, every requirement met\",\"reward\":0.90},"
+      "{\"when\":\"correct terminal action, a requirement unmet\",\"reward\":0.30}]}]}}");
+  return out;
+}
+
+const std::string& Reset(Session* s, const json& req) {
+  auto task = req.find("task");
+  if (task == req.end() || !task->is_string()) {
+    return Error(s, "reset needs \"task\": a task id string (send {\"op\":\"tasks\"} for the list)");
+  }
+  const std::string& id = task->get_ref<const std::string&>();
+  int index = ScenarioSet_FindMission(*s->scenarios, id);
+  if (index < 0) {
+    std::string msg = "unknown task " + Echo(id) + "; tasks are:";
+    for (const Mission& m : s->scenarios->missions) msg += " " + m.task_id;
+    return Error(s, msg);
+  }
+  std::uint64_t seed = 0;
+  auto sv = req.find("seed");
+  if (sv != req.end() && !sv->is_null()) {
+    bool ok = sv->is_number_unsigned() || (sv->is_number_integer() && sv->get<std::int64_t>() >= 0);
+    if (ok) seed = sv->get<std::uint64_t>();
+    if (!ok || seed > kMaxSeed) {
+      return Error(s, "seed must be an integer from 0 to 9007199254740991");
+    }
+  }
+  Episode_Reset(&s->episode, index, seed);
+  std::string& out = s->response;
+  out.assign("{\"ok\":true,\"observation\":");
+  Protocol_WriteObservation(s->episode, &out);
+  out.push_back('}');
+  return out;
+}
+
+// Decodes an action; on failure returns false with a message naming the problem.
+bool DecodeAction(const json* v, Action* a, std::string* error) {
+  if (v == nullptr) {
+    *error = "step needs \"action\": an object with action_type and its field";
+    return false;
+  }
+  if (!v->is_object()) {
+    *error = std::string("action must be an object, not ") + TypeName(*v);
+    return false;
+  }
+  auto type = v->find("action_type");
+  if (type == v->end() || !type->is_string()) {
+    *error = std::string("action_type is ") + (type == v->end() ? "missing" : TypeName(*type)) +
+             "; it must be one of " + ActionType_AllowedList();
+    return false;
+  }
+  const std::string& name = type->get_ref<const std::string&>();
+  if (!ActionType_Parse(name, &a->type)) {
+    *error = "unknown action_type " + Echo(name) + "; allowed: " + ActionType_AllowedList();
+    return false;
+  }
+  const char* field = a->type == ActionType::ClassifyIssue ? "category_guess"
+                      : a->type == ActionType::SearchKb    ? "search_query"
+                                                           : "message_to_customer";
+  auto f = v->find(field);
+  bool absent = f == v->end() || f->is_null();
+  if (absent && a->type == ActionType::EscalateToHuman) {
+    a->text = {};  // the handoff note is optional
+    return true;
+  }
+  if (absent || !f->is_string()) {
+    *error = name + " needs " + field + ": " +
+             (a->type == ActionType::ClassifyIssue ? std::string("one of ") + Category_AllowedList()
+                                                   : std::string("a string")) +
+             (absent ? " (it is missing)" : std::string(" (it is ") + TypeName(*f) + ")");
+    return false;
+  }
+  const std::string& value = f->get_ref<const std::string&>();
+  if (a->type == ActionType::ClassifyIssue) {
+    if (!Category_Parse(value, &a->category)) {
+      *error = "category_guess " + Echo(value) + " is not one of " + Category_AllowedList();
+      return false;
+    }
+    return true;
+  }
+  a->text = value;
+  return true;
+}
+
+const std::string& Step(Session* s, const json& req) {
+  Episode& ep = s->episode;
+  if (ep.mission == nullptr) return Error(s, "no episode yet: send {\"op\":\"reset\",\"task\":…} first");
+  if (ep.done) return Error(s, "the episode is over: send {\"op\":\"reset\",…} to start a new one");
+  auto av = req.find("action");
+  Action action;
+  std::string error;
+  StepResult r = DecodeAction(av == req.end() ? nullptr : &*av, &action, &error)
+                     ? Episode_Step(&ep, action)
+                     : Episode_StepInvalid(&ep, error);
+  std::string& out = s->response;
+  out.assign("{\"ok\":true,\"observation\":");
+  Protocol_WriteObservation(ep, &out);
+  out.append(",\"reward\":");
+  Json_Cents(&out, r.reward);
+  out.append(",\"done\":");
+  Json_Bool(&out, r.done);
+  out.append(",\"info\":{\"reason\":");
+  Json_String(&out, r.reason);
+  out.append(",\"valid\":");
+  Json_Bool(&out, r.valid);
+  out.append("}}");
+  return out;
+}
+
+const std::string& State(Session* s) {
+  const Episode& ep = s->episode;
+  if (ep.mission == nullptr) return Error(s, "no episode yet: send {\"op\":\"reset\",\"task\":…} first");
+  std::string& out = s->response;
+  out.assign("{\"ok\":true,\"state\":{\"task_id\":");
+  Json_String(&out, ep.mission->task_id);
+  out.append(",\"seed\":");
+  out.append(std::to_string(ep.seed));
+  out.append(",\"variant\":");
+  Json_Int(&out, ep.variant_index);
+  out.append(",\"ticket_id\":");
+  Json_String(&out, ep.mission->variants[static_cast<std::size_t>(ep.variant_index)].ticket_id);
+  out.append(",\"step_count\":");
+  Json_Int(&out, ep.step_count);
+  out.append(",\"max_steps\":");
+  Json_Int(&out, kMaxSteps);
+  out.append(",\"done\":");
+  Json_Bool(&out, ep.done);
+  out.append(",\"outcome\":");
+  if (ep.outcome == Outcome::None) out.append("null"); else Json_String(&out, Outcome_Name(ep.outcome));
+  out.append(",\"success\":");
+  if (ep.done) Json_Bool(&out, ep.success); else out.append("null");
+  out.append(",\"cumulative_reward\":");
+  Json_Cents(&out, ep.cumulative);
+  out.append(",\"rewards\":[");
+  for (int i = 0; i < ep.reward_count; ++i) {
+    if (i) out.push_back(',');
+    Json_Cents(&out, ep.rewards[i]);
+  }
+  out.append("],\"questions_asked\":");
+  Json_Int(&out, ep.questions_asked);
+  out.append("}}");
+  return out;
+}
+
+}  // namespace
+
+void Session_Init(Session* s, const ScenarioSet* scenarios) {
+  s->scenarios = scenarios;
+  Episode_Init(&s->episode, scenarios);
+  s->response.reserve(4096);
+}
+
+const std::string& Session_HandleLine(Session* s, std::string_view line) {
+  if (line.size() > kMaxRequestBytes) return Error(s, "request line longer than 1 MiB");
+  json req = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
+  if (req.is_discarded()) {
+    return Error(s, Text_IsValidUtf8(line) ? "request is not valid JSON"
+                                           : "request is not valid UTF-8 (so not valid JSON)");
+  }
+  if (!req.is_object()) return Error(s, "request must be a JSON object with an \"op\" field");
+  auto op = req.find("op");
+  if (op == req.end() || !op->is_string()) {
+    return Error(s, "request needs \"op\": one of tasks, spec, reset, step, state");
+  }
+  const std::string& name = op->get_ref<const std::string&>();
+  if (name == "step") return Step(s, req);
+  if (name == "reset") return Reset(s, req);
+  if (name == "state") return State(s);
+  if (name == "tasks") return Tasks(s);
+  if (name == "spec") return Spec(s);
+  return Error(s, "unknown op " + Echo(name) + "; ops are: tasks, spec, reset, step, state");
+}
+
+void Protocol_WriteObservation(const Episode& ep, std::string* out) {
+  const Mission& m = *ep.mission;
+  const Variant& v = m.variants[static_cast<std::size_t>(ep.variant_index)];
+  out->append("{\"task_id\":");
+  Json_String(out, m.task_id);
+  out->append(",\"ticket_id\":");
+  Json_String(out, v.ticket_id);
+  out->append(",\"difficulty\":");
+  Json_String(out, Difficulty_Name(m.difficulty));
+  out->append(",\"subject\":");
+  Json_String(out, v.subject);
+  out->append(",\"customer_name\":");
+  Json_String(out, v.customer_name);
+  out->append(",\"customer_tier\":");
+  Json_String(out, Tier_Name(m.tier));
+  out->append(",\"sentiment\":");
+  Json_String(out, Sentiment_Name(ep.sentiment));
+  out->append(",\"issue_category\":");
+  if (ep.classified) Json_String(out, Category_Name(ep.category)); else out->append("null");
+  out->append(",\"knowledge_base_result\":");
+  if (ep.kb_result < 0) {
+    out->append("null");
+  } else {
+    const KbArticle& a = ep.scenarios->kb.articles[static_cast<std::size_t>(ep.kb_result)];
+    out->append("{\"id\":");
+    Json_String(out, a.id);
+    out->append(",\"title\":");
+    Json_String(out, a.title);
+    out->append(",\"text\":");
+    Json_String(out, a.text);
+    out->push_back('}');
+  }
+  out->append(",\"conversation_history\":[");
+  for (int i = 0; i < ep.line_count; ++i) {
+    if (i) out->push_back(',');
+    out->append("{\"role\":");
+    Json_String(out, Role_Name(ep.lines[i].role));
+    out->append(",\"text\":");
+    Json_String(out, ep.lines[i].text);
+    out->push_back('}');
+  }
+  out->append("],\"step_count\":");
+  Json_Int(out, ep.step_count);
+  out->append(",\"max_steps\":");
+  Json_Int(out, kMaxSteps);
+  out->append(",\"done\":");
+  Json_Bool(out, ep.done);
+  out->append(",\"cumulative_reward\":");
+  Json_Cents(out, ep.cumulative);
+  out->append(",\"last_action_error\":");
+  if (ep.has_error) Json_String(out, ep.last_error); else out->append("null");
+  out->append(",\"outcome\":");
+  if (ep.outcome == Outcome::None) out->append("null"); else Json_String(out, Outcome_Name(ep.outcome));
+  out->append(",\"success\":");
+  if (ep.done) Json_Bool(out, ep.success); else out->append("null");
+  out->push_back('}');
+}
+
+}  // namespace support_env

@@ -1,0 +1,108 @@
+#include "support_env/text.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace support_env {
+
+bool Text_IsValidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  std::size_t n = s.size(), i = 0;
+  while (i < n) {
+    unsigned char c = p[i];
+    if (c < 0x80) { ++i; continue; }
+    std::size_t len;
+    unsigned int min, cp;
+    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; min = 0x80; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; min = 0x800; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; min = 0x10000; }
+    else return false;
+    if (i + len > n) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+bool Text_IsBlank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  });
+}
+
+void Text_Normalize(std::string_view s, std::string* out) {
+  out->clear();
+  out->push_back(' ');
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c >= 'A' && c <= 'Z') out->push_back(static_cast<char>(c - 'A' + 'a'));
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) out->push_back(ch);
+    else if (out->back() != ' ') out->push_back(' ');
+  }
+  if (out->back() != ' ') out->push_back(' ');
+}
+
+bool Text_ContainsPhrase(std::string_view normalized, std::string_view phrase) {
+  if (phrase.empty()) return false;
+  // The padding spaces make every match a whole-word match.
+  for (std::size_t pos = normalized.find(phrase); pos != std::string_view::npos;
+       pos = normalized.find(phrase, pos + 1)) {
+    std::size_t end = pos + phrase.size();
+    if (pos > 0 && normalized[pos - 1] == ' ' && end < normalized.size() && normalized[end] == ' ') return true;
+  }
+  return false;
+}
+
+namespace {
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; }
+
+bool HasVowel(std::string_view s) { return std::any_of(s.begin(), s.end(), IsVowel); }
+
+}  // namespace
+
+std::string_view Text_Stem(std::string_view token, char* out, std::size_t cap) {
+  std::size_t n = std::min(token.size(), cap);
+  std::memcpy(out, token.data(), n);
+  std::string_view w(out, n);
+  if (n <= 3) return w;
+  // Plurals.
+  if (EndsWith(w, "sses")) w.remove_suffix(2);
+  else if (EndsWith(w, "ies")) w.remove_suffix(2);
+  else if (EndsWith(w, "s") && !EndsWith(w, "ss") && !EndsWith(w, "us") && !EndsWith(w, "is")) w.remove_suffix(1);
+  // Past tense and gerund, when a vowel is left in the stem.
+  bool stripped = false;
+  if (w.size() > 5 && EndsWith(w, "ing") && HasVowel(w.substr(0, w.size() - 3))) { w.remove_suffix(3); stripped = true; }
+  else if (w.size() > 4 && EndsWith(w, "ed") && HasVowel(w.substr(0, w.size() - 2))) { w.remove_suffix(2); stripped = true; }
+  // "logging" -> "logg" -> "log"; keep ll/ss/zz ("billing" -> "bill").
+  if (stripped && w.size() >= 3) {
+    char a = w[w.size() - 1], b = w[w.size() - 2];
+    if (a == b && !IsVowel(a) && a != 'l' && a != 's' && a != 'z') w.remove_suffix(1);
+  }
+  // Final silent e, so "update", "updates" and "updated" meet at "updat".
+  if (w.size() > 4 && w.back() == 'e') w.remove_suffix(1);
+  return w;
+}
+
+bool Text_IsStopword(std::string_view t) {
+  // Sorted, for binary search.
+  static constexpr std::string_view kStopwords[] = {
+      "a", "about", "after", "again", "all", "am", "an", "and", "any", "are", "as", "at", "be",
+      "been", "before", "being", "but", "by", "can", "could", "did", "do", "does", "for", "from",
+      "had", "has", "have", "he", "her", "here", "hi", "his", "how", "i", "if", "in", "into", "is",
+      "it", "its", "just", "me", "my", "no", "not", "now", "of", "on", "or", "our", "please", "s",
+      "she", "so", "some", "t", "than", "that", "the", "their", "them", "then", "there", "these",
+      "they", "this", "to", "up", "us", "very", "was", "we", "were", "what", "when", "where",
+      "which", "while", "who", "why", "will", "with", "would", "you", "your"};
+  return std::binary_search(std::begin(kStopwords), std::end(kStopwords), t);
+}
+
+}  // namespace support_env
