@@ -1,5 +1,6 @@
 #include "support_env/grader.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "support_env/text.h"
@@ -13,16 +14,25 @@ constexpr int kMinWords = 6;
 constexpr int kMinStopwordPercent = 15;
 constexpr int kMaxRepeats = 3;
 
-bool GroupHolds(std::string_view normalized, const std::vector<std::string>& group) {
-  for (const std::string& phrase : group) {
-    if (Text_ContainsPhrase(normalized, phrase)) return true;
+// A normalised message with its word signature, so most phrases are ruled out
+// without scanning the text.
+struct Text {
+  std::string_view normalized;
+  WordSignature signature;
+};
+
+bool Contains(const Text& t, const Phrase& phrase) { return Phrase_In(phrase, t.normalized, t.signature); }
+
+bool GroupHolds(const Text& t, const PhraseGroup& group) {
+  for (const Phrase& phrase : group) {
+    if (Contains(t, phrase)) return true;
   }
   return false;
 }
 
-bool AllGroupsHold(std::string_view normalized, const std::vector<std::vector<std::string>>& groups) {
+bool AllGroupsHold(const Text& t, const PhraseGroupList& groups) {
   for (const auto& g : groups) {
-    if (!GroupHolds(normalized, g)) return false;
+    if (!GroupHolds(t, g)) return false;
   }
   return !groups.empty();
 }
@@ -30,9 +40,14 @@ bool AllGroupsHold(std::string_view normalized, const std::vector<std::vector<st
 bool ReadsAsProse(std::string_view message) {
   // Open-addressing count table on the stack: messages are at most 2,000 bytes,
   // so at most 1,000 distinct words.
-  constexpr int kSlots = 2048;
-  std::uint32_t hashes[kSlots] = {};
-  std::uint8_t counts[kSlots] = {};
+  constexpr std::uint32_t kMaxSlots = 2048;
+  std::uint32_t hashes[kMaxSlots];
+  std::uint8_t counts[kMaxSlots];
+  // A table twice the byte length holds every word with room to spare; clearing
+  // only that much keeps short messages cheap.
+  std::uint32_t slots = 64;
+  while (slots < kMaxSlots && slots < 2 * message.size()) slots *= 2;
+  std::fill(hashes, hashes + slots, 0u);
   int words = 0, stopwords = 0;
   bool repeated = false;
   Text_ForEachToken(message, [&](std::string_view token) {
@@ -45,7 +60,7 @@ bool ReadsAsProse(std::string_view message) {
     for (char c : token) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
     h |= 1u;  // 0 marks an empty slot
     for (std::uint32_t i = h;; ++i) {
-      std::uint32_t slot = i & (kSlots - 1);
+      std::uint32_t slot = i & (slots - 1);
       if (hashes[slot] == 0) { hashes[slot] = h; counts[slot] = 1; break; }
       if (hashes[slot] == h) {
         if (++counts[slot] > kMaxRepeats) repeated = true;
@@ -81,9 +96,10 @@ MessageVerdict Grader_CheckMessage(const ScenarioSet& set, const Mission& missio
     return req.message_must_state.empty() ? MessageVerdict::Ok : MessageVerdict::MissingFix;
   }
   Text_Normalize(message, scratch);
-  const std::string& norm = *scratch;
-  for (const std::string& phrase : req.message_must_not_state) {
-    if (Text_ContainsPhrase(norm, phrase)) return MessageVerdict::ContradictsPolicy;
+  Text norm{*scratch, {}};
+  Text_Signature(norm.normalized, &norm.signature);
+  for (const Phrase& phrase : req.message_must_not_state) {
+    if (Contains(norm, phrase)) return MessageVerdict::ContradictsPolicy;
   }
   if (req.message_must_state.empty()) return MessageVerdict::Ok;  // a free-form note
   if (!ReadsAsProse(message)) return MessageVerdict::NotProse;

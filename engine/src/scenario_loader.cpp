@@ -118,20 +118,16 @@ class Reader {
   }
 
   // A phrase is stored normalised and unpadded: "Sign-In" -> "sign in".
-  bool Phrase(const std::string& raw, const std::string& path, std::string* out) {
-    std::string norm;
-    Text_Normalize(raw, &norm);
-    if (norm.size() <= 2) return Fail(path, "phrase has no letters or digits");
-    *out = norm.substr(1, norm.size() - 2);
-    return true;
+  bool MakePhrase(const std::string& raw, const std::string& path, Phrase* out) {
+    return Phrase_Make(raw, out) || Fail(path, "phrase has no letters or digits");
   }
 
-  bool PhraseList(const json& obj, const std::string& path, const char* key, std::vector<std::string>* out) {
+  bool PhraseList(const json& obj, const std::string& path, const char* key, std::vector<Phrase>* out) {
     std::vector<std::string> raw;
     if (!StringList(obj, path, key, &raw)) return false;
     out->resize(raw.size());
     for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (!Phrase(raw[i], path + "." + key + "[" + std::to_string(i) + "]", &(*out)[i])) return false;
+      if (!MakePhrase(raw[i], path + "." + key + "[" + std::to_string(i) + "]", &(*out)[i])) return false;
     }
     return true;
   }
@@ -149,8 +145,8 @@ class Reader {
       for (std::size_t k = 0; k < g.size(); ++k) {
         std::string pp = gp + "[" + std::to_string(k) + "]";
         if (!g[k].is_string()) return Fail(pp, "expected a string");
-        std::string phrase;
-        if (!Phrase(g[k].get<std::string>(), pp, &phrase)) return false;
+        Phrase phrase;
+        if (!MakePhrase(g[k].get<std::string>(), pp, &phrase)) return false;
         (*out)[i].push_back(std::move(phrase));
       }
     }

@@ -35,15 +35,20 @@ bool Text_IsBlank(std::string_view s) {
 }
 
 void Text_Normalize(std::string_view s, std::string* out) {
-  out->clear();
-  out->push_back(' ');
+  // Writes through a raw pointer into a buffer sized for the worst case, then
+  // trims: a per-character push_back costs several times more.
+  out->resize(s.size() + 2);
+  char* o = &(*out)[0];
+  std::size_t n = 0;
+  o[n++] = ' ';
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
-    if (c >= 'A' && c <= 'Z') out->push_back(static_cast<char>(c - 'A' + 'a'));
-    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) out->push_back(ch);
-    else if (out->back() != ' ') out->push_back(' ');
+    if (c >= 'A' && c <= 'Z') o[n++] = static_cast<char>(c - 'A' + 'a');
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) o[n++] = ch;
+    else if (o[n - 1] != ' ') o[n++] = ' ';
   }
-  if (out->back() != ' ') out->push_back(' ');
+  if (o[n - 1] != ' ') o[n++] = ' ';
+  out->resize(n);
 }
 
 bool Text_ContainsPhrase(std::string_view normalized, std::string_view phrase) {
@@ -55,6 +60,39 @@ bool Text_ContainsPhrase(std::string_view normalized, std::string_view phrase) {
     if (pos > 0 && normalized[pos - 1] == ' ' && end < normalized.size() && normalized[end] == ' ') return true;
   }
   return false;
+}
+
+namespace {
+
+std::uint32_t HashWord(const char* p, std::size_t n) {
+  std::uint32_t h = 2166136261u;  // FNV-1a
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ static_cast<unsigned char>(p[i])) * 16777619u;
+  return h;
+}
+
+}  // namespace
+
+void Text_Signature(std::string_view normalized, WordSignature* sig) {
+  *sig = WordSignature{};
+  std::size_t i = 0, n = normalized.size();
+  while (i < n) {
+    while (i < n && normalized[i] == ' ') ++i;
+    std::size_t start = i;
+    while (i < n && normalized[i] != ' ') ++i;
+    if (i > start) {
+      std::uint32_t bit = HashWord(normalized.data() + start, i - start) & 255u;
+      sig->bits[bit >> 6] |= 1ull << (bit & 63);
+    }
+  }
+}
+
+bool Phrase_Make(std::string_view raw, Phrase* out) {
+  std::string norm;
+  Text_Normalize(raw, &norm);
+  if (norm.size() <= 2) return false;
+  out->text = norm.substr(1, norm.size() - 2);
+  Text_Signature(norm, &out->words);
+  return true;
 }
 
 namespace {
@@ -93,7 +131,6 @@ std::string_view Text_Stem(std::string_view token, char* out, std::size_t cap) {
 }
 
 bool Text_IsStopword(std::string_view t) {
-  // Sorted, for binary search.
   static constexpr std::string_view kStopwords[] = {
       "a", "about", "after", "again", "all", "am", "an", "and", "any", "are", "as", "at", "be",
       "been", "before", "being", "but", "by", "can", "could", "did", "do", "does", "for", "from",
@@ -102,7 +139,23 @@ bool Text_IsStopword(std::string_view t) {
       "she", "so", "some", "t", "than", "that", "the", "their", "them", "then", "there", "these",
       "they", "this", "to", "up", "us", "very", "was", "we", "were", "what", "when", "where",
       "which", "while", "who", "why", "will", "with", "would", "you", "your"};
-  return std::binary_search(std::begin(kStopwords), std::end(kStopwords), t);
+  constexpr std::size_t kSlots = 512;  // power of two, well above 2x the word count
+  struct Table {
+    std::string_view slot[kSlots];
+    Table() {
+      for (std::string_view w : kStopwords) {
+        std::size_t i = HashWord(w.data(), w.size()) & (kSlots - 1);
+        while (!slot[i].empty()) i = (i + 1) & (kSlots - 1);
+        slot[i] = w;
+      }
+    }
+  };
+  static const Table table;
+  if (t.empty() || t.size() > 7) return false;  // no stopword is longer
+  for (std::size_t i = HashWord(t.data(), t.size()) & (kSlots - 1); !table.slot[i].empty(); i = (i + 1) & (kSlots - 1)) {
+    if (table.slot[i] == t) return true;
+  }
+  return false;
 }
 
 }  // namespace support_env

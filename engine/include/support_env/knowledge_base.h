@@ -7,9 +7,13 @@
 #include <string_view>
 #include <vector>
 
+#include "support_env/text.h"
+
 namespace support_env {
 
-using PhraseGroupList = std::vector<std::vector<std::string>>;
+/// Alternatives of one required idea: holds when any phrase is present.
+using PhraseGroup = std::vector<Phrase>;
+using PhraseGroupList = std::vector<PhraseGroup>;
 
 /// A policy article (scenarios/kb/*.json).
 struct KbArticle {

@@ -10,10 +10,6 @@
 
 namespace support_env {
 
-/// Alternatives of one required idea: holds when any phrase is present.
-/// Phrases are stored normalised (see Text_Normalize), without padding.
-using PhraseGroup = std::vector<std::string>;
-
 /// One wording of a mission; the seed picks it, grading never depends on it.
 struct Variant {
   std::string customer_name;
@@ -36,8 +32,8 @@ struct CustomerLines {
 struct Requirements {
   bool kb_article_retrieved = false;
   bool clarifying_question_asked = false;
-  std::vector<PhraseGroup> message_must_state;   // every group must hold
-  std::vector<std::string> message_must_not_state;
+  PhraseGroupList message_must_state;    // every group must hold
+  std::vector<Phrase> message_must_not_state;
 };
 
 /// A ticket mission (mission.md §2.1).

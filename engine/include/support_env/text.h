@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,33 @@ void Text_Normalize(std::string_view s, std::string* out);
 /// True when `phrase` (already normalised, no padding) occurs in `normalized`
 /// (output of Text_Normalize) on whole-word boundaries.
 bool Text_ContainsPhrase(std::string_view normalized, std::string_view phrase);
+
+/// A 256-bit summary of the words of a normalised text: a phrase none of whose
+/// words has its bit set cannot occur, which skips most phrase scans.
+struct WordSignature {
+  std::uint64_t bits[4] = {};
+};
+
+/// Builds the signature of `normalized` (output of Text_Normalize).
+void Text_Signature(std::string_view normalized, WordSignature* sig);
+
+/// A phrase as grading uses it: normalised words ("sign in") and their signature.
+struct Phrase {
+  std::string text;
+  WordSignature words;
+};
+
+/// Builds a Phrase from raw text ("Sign-In" -> "sign in"); false if it has no word.
+bool Phrase_Make(std::string_view raw, Phrase* out);
+
+/// True when `phrase` occurs in `normalized`, whose signature is `sig`. The
+/// signature check rules out most phrases without scanning the text.
+inline bool Phrase_In(const Phrase& phrase, std::string_view normalized, const WordSignature& sig) {
+  for (int i = 0; i < 4; ++i) {
+    if ((phrase.words.bits[i] & ~sig.bits[i]) != 0) return false;
+  }
+  return Text_ContainsPhrase(normalized, phrase.text);
+}
 
 /// Calls fn(token) for each maximal run of ASCII letters/digits/non-ASCII bytes,
 /// lower-cased into a small buffer; tokens longer than 63 bytes are truncated.

@@ -1,0 +1,120 @@
+#include "workload.h"
+
+#include "../engine/src/json_writer.h"
+
+namespace support_env {
+namespace {
+
+std::uint64_t Next(std::uint64_t* s) {
+  std::uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+ScriptedAction Make(ActionType type, std::string text = {}, Category c = Category::Billing) {
+  ScriptedAction a;
+  a.action.type = type;
+  a.action.category = c;
+  a.text = std::move(text);
+  return a;
+}
+
+// A resolution a competent agent would write: the required ideas in a sentence.
+std::string Resolution(const Mission& m) {
+  std::string s = "Thank you for your patience. Here is what to do: ";
+  for (std::size_t i = 0; i < m.requirements.message_must_state.size(); ++i) {
+    if (i) s += ", and then ";
+    s += m.requirements.message_must_state[i][0].text;
+  }
+  return s + ". Please let us know if it works for you.";
+}
+
+const char* const kRandomTexts[] = {
+    "refund", "my invoice please", "error 404 when I log in", "the app keeps crashing",
+    "blank white screen on the api dashboard", "", "zzzz qqqq", "Can you tell me more about the problem?",
+    "I have refunded you.", "Please clear your cache and cookies and sign in again.",
+};
+
+}  // namespace
+
+std::vector<ScriptedEpisode> Workload_Make(const ScenarioSet& set, int episodes, std::uint64_t seed) {
+  std::vector<ScriptedEpisode> work;
+  std::uint64_t rng = seed;
+  int missions = static_cast<int>(set.missions.size());
+  for (int e = 0; e < episodes; ++e) {
+    ScriptedEpisode ep;
+    ep.mission = e % missions;
+    ep.seed = static_cast<std::uint64_t>(e / missions);
+    const Mission& m = set.missions[static_cast<std::size_t>(ep.mission)];
+    if (e % 2 == 0) {
+      if (m.needs_clarification) ep.actions.push_back(Make(ActionType::AskClarifyingQuestion, "Could you tell me what exactly is broken?"));
+      ep.actions.push_back(Make(ActionType::ClassifyIssue, {}, m.correct_category));
+      const KbArticle& art = set.kb.articles[static_cast<std::size_t>(m.relevant_articles[0])];
+      ep.actions.push_back(Make(ActionType::SearchKb, art.title));
+      ep.actions.push_back(Make(m.correct_terminal, Resolution(m)));
+    } else {
+      int n = 1 + static_cast<int>(Next(&rng) % 10);
+      for (int i = 0; i < n; ++i) {
+        std::uint64_t r = Next(&rng);
+        auto type = static_cast<ActionType>(r % kActionTypeCount);
+        ScriptedAction a = Make(type, kRandomTexts[(r >> 8) % (sizeof kRandomTexts / sizeof *kRandomTexts)],
+                                static_cast<Category>((r >> 16) % kCategoryCount));
+        a.invalid = (r >> 24) % 8 == 0;
+        bool ends = ActionType_IsTerminal(type) && !a.invalid;
+        ep.actions.push_back(std::move(a));
+        if (ends) break;
+      }
+    }
+    for (ScriptedAction& a : ep.actions) a.action.text = a.text;
+    work.push_back(std::move(ep));
+  }
+  return work;
+}
+
+std::vector<std::string> Workload_ToLines(const ScenarioSet& set, const std::vector<ScriptedEpisode>& work) {
+  std::vector<std::string> lines;
+  for (const ScriptedEpisode& ep : work) {
+    std::string reset = "{\"op\":\"reset\",\"task\":";
+    Json_String(&reset, set.missions[static_cast<std::size_t>(ep.mission)].task_id);
+    reset += ",\"seed\":" + std::to_string(ep.seed) + "}";
+    lines.push_back(std::move(reset));
+    for (const ScriptedAction& a : ep.actions) {
+      std::string s = "{\"op\":\"step\",\"action\":{\"action_type\":";
+      if (a.invalid) {
+        s += "\"check_logs\"}}";  // not one of the five actions
+      } else {
+        Json_String(&s, ActionType_Name(a.action.type));
+        if (a.action.type == ActionType::ClassifyIssue) {
+          s += ",\"category_guess\":";
+          Json_String(&s, Category_Name(a.action.category));
+        } else {
+          s += a.action.type == ActionType::SearchKb ? ",\"search_query\":" : ",\"message_to_customer\":";
+          Json_String(&s, a.text);
+        }
+        s += "}}";
+      }
+      lines.push_back(std::move(s));
+    }
+  }
+  return lines;
+}
+
+long long Workload_Play(const ScenarioSet& set, const std::vector<ScriptedEpisode>& work, Episode* ep,
+                        long long* reward_sum) {
+  (void)set;
+  long long steps = 0;
+  for (const ScriptedEpisode& e : work) {
+    Episode_Reset(ep, e.mission, e.seed);
+    for (const ScriptedAction& a : e.actions) {
+      StepResult r = a.invalid ? Episode_StepInvalid(ep, "unknown action_type \"check_logs\"")
+                               : Episode_Step(ep, a.action);
+      if (!r.accepted) break;
+      ++steps;
+      *reward_sum += r.reward;
+    }
+  }
+  return steps;
+}
+
+}  // namespace support_env

@@ -1,0 +1,84 @@
+// Embind edge: exposes the JSON-lines protocol to JavaScript. support-env.mjs
+// wraps it in the public API; nothing here is meant to be called directly.
+#include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
+
+#include <string>
+
+#include "../../bench/workload.h"
+#include "support_env/protocol.h"
+#include "support_env/scenario_loader.h"
+
+namespace {
+
+using namespace support_env;
+
+// The built-in scenarios, loaded once and shared by every environment.
+const ScenarioSet* BuiltIn(std::string* error) {
+  static ScenarioSet set;
+  static std::string load_error;
+  static const bool loaded = Scenarios_LoadEmbedded(&set, &load_error);
+  if (!loaded) {
+    *error = load_error;
+    return nullptr;
+  }
+  return &set;
+}
+
+class Core {
+ public:
+  Core() {
+    scenarios_ = BuiltIn(&error_);
+    if (scenarios_ != nullptr) Session_Init(&session_, scenarios_);
+  }
+
+  /// One protocol request line in, one response line out.
+  std::string request(const std::string& line) {
+    if (scenarios_ == nullptr) return "{\"ok\":false,\"error\":\"built-in scenarios failed to load\"}";
+    return Session_HandleLine(&session_, line);
+  }
+
+  /// The benchmark workload (bench/workload.h) as JSON lines, so that Node
+  /// drives the JS API with exactly the requests the native benchmark uses.
+  std::string workloadLines(int episodes, int seed) {
+    std::string out;
+    if (scenarios_ == nullptr) return out;
+    for (const std::string& l : Workload_ToLines(*scenarios_, Workload_Make(*scenarios_, episodes, static_cast<std::uint64_t>(seed)))) {
+      out += l;
+      out += '\n';
+    }
+    return out;
+  }
+
+  /// Steps per second of the C++ API inside WebAssembly, on the same workload
+  /// as the native benchmark, for at least `min_seconds`.
+  double benchCppApi(int episodes, int seed, double min_seconds) {
+    if (scenarios_ == nullptr) return 0;
+    auto work = Workload_Make(*scenarios_, episodes, static_cast<std::uint64_t>(seed));
+    Episode ep;
+    Episode_Init(&ep, scenarios_);
+    long long checksum = 0, steps = 0;
+    Workload_Play(*scenarios_, work, &ep, &checksum);  // warm-up
+    double start = emscripten_get_now(), elapsed = 0;
+    while (elapsed < min_seconds * 1000.0) {
+      steps += Workload_Play(*scenarios_, work, &ep, &checksum);
+      elapsed = emscripten_get_now() - start;
+    }
+    return static_cast<double>(steps) / (elapsed / 1000.0);
+  }
+
+ private:
+  const ScenarioSet* scenarios_ = nullptr;
+  std::string error_;
+  Session session_;
+};
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(support_env) {
+  emscripten::class_<Core>("Core")
+      .constructor<>()
+      .function("request", &Core::request)
+      .function("workloadLines", &Core::workloadLines)
+      .function("benchCppApi", &Core::benchCppApi);
+}

@@ -1,0 +1,115 @@
+// Customer Support Command Center: the environment's JavaScript API.
+// The same module works in browsers and in Node 20:
+//
+//   import createSupportEnv from './support-env.mjs';
+//   const env = await createSupportEnv();
+//   env.tasks();                                   // {ok, tasks:[{id,title,difficulty,summary,…}]}
+//   env.reset({task: 'billing_receipt', seed: 0}); // {ok, observation}
+//   env.step({action_type: 'classify_issue', category_guess: 'Billing'});
+//                                                  // {ok, observation, reward, done, info}
+//   env.state();  env.spec();  env.close();
+//
+// Results are the protocol's JSON responses (mission.md §3.1) as plain
+// objects. A request the engine cannot serve (unknown task, step after the
+// end…) throws a SupportEnvError with the engine's message; an invalid
+// *action* is not an error: it costs a step and reports last_action_error.
+import createSupportEnvCore from './support-env-core.mjs';
+
+const WASM_URL = new URL('./support-env-core.wasm', import.meta.url);
+const isNode = typeof process === 'object' && typeof process.versions?.node === 'string' &&
+  typeof window === 'undefined';
+
+/** Thrown when the engine answers {"ok":false,"error":…}. */
+export class SupportEnvError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'SupportEnvError';
+  }
+}
+
+// Emscripten 3.1.6 mis-encodes lone UTF-16 surrogates (it swallows the next
+// code unit), so strings are made well-formed before they enter the module.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const toWellFormed = typeof String.prototype.toWellFormed === 'function'
+  ? (s) => s.toWellFormed()
+  : (s) => s.replace(LONE_SURROGATE, '\uFFFD');
+
+let corePromise = null;
+
+// One compiled module per page or process; each environment gets its own session.
+function loadCore(options) {
+  if (options.wasmBinary) return createSupportEnvCore({ wasmBinary: options.wasmBinary });
+  corePromise ??= (async () => {
+    const args = { locateFile: (path) => new URL(path, import.meta.url).href };
+    if (isNode) {
+      const { readFile } = await import('node:fs/promises');
+      args.wasmBinary = await readFile(WASM_URL);
+    }
+    return createSupportEnvCore(args);
+  })();
+  return corePromise;
+}
+
+/** An environment: one episode at a time, driven by reset and step. */
+export class SupportEnv {
+  #core;
+  #session;
+
+  constructor(core) {
+    this.#core = core;
+    this.#session = new core.Core();
+  }
+
+  /** Sends one raw protocol line and returns the raw response line. */
+  request(line) {
+    if (this.#session === null) throw new SupportEnvError('the environment is closed');
+    if (typeof line !== 'string') throw new TypeError('request(line): line must be a string');
+    return this.#session.request(toWellFormed(line));
+  }
+
+  #call(request) {
+    const response = JSON.parse(this.request(JSON.stringify(request)));
+    if (!response.ok) throw new SupportEnvError(response.error);
+    return response;
+  }
+
+  /** The missions: {ok, tasks:[{id, title, difficulty, summary, ticket_id, customer_tier, variants}]}. */
+  tasks() { return this.#call({ op: 'tasks' }); }
+
+  /** The environment's constants (steps, actions, rewards): {ok, spec}. */
+  spec() { return this.#call({ op: 'spec' }); }
+
+  /** Starts an episode: {ok, observation}. seed defaults to 0 (the canonical wording). */
+  reset({ task, seed = 0 } = {}) { return this.#call({ op: 'reset', task, seed }); }
+
+  /** Applies an action: {ok, observation, reward, done, info: {reason, valid}}. */
+  step(action) { return this.#call({ op: 'step', action }); }
+
+  /** The episode's bookkeeping: {ok, state}. */
+  state() { return this.#call({ op: 'state' }); }
+
+  /** Frees the session; further calls throw. */
+  close() {
+    this.#session?.delete();
+    this.#session = null;
+  }
+
+  /** Benchmark helpers (bench/run.mjs): the native benchmark's workload. */
+  get benchmark() {
+    const session = this.#session;
+    return {
+      workloadLines: (episodes, seed) => session.workloadLines(episodes, seed).split('\n').filter(Boolean),
+      cppApiStepsPerSecond: (episodes, seed, minSeconds) => session.benchCppApi(episodes, seed, minSeconds),
+    };
+  }
+}
+
+/**
+ * Loads the WebAssembly engine and returns a new environment.
+ * options.wasmBinary: the .wasm bytes, when the loader should not fetch or read them itself.
+ */
+export default async function createSupportEnv(options = {}) {
+  return new SupportEnv(await loadCore(options));
+}
+
+export { createSupportEnv };
