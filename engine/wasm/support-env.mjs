@@ -27,12 +27,11 @@ export class SupportEnvError extends Error {
   }
 }
 
-// Emscripten 3.1.6 mis-encodes lone UTF-16 surrogates (it swallows the next
-// code unit), so strings are made well-formed before they enter the module.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const toWellFormed = typeof String.prototype.toWellFormed === 'function'
-  ? (s) => s.toWellFormed()
-  : (s) => s.replace(LONE_SURROGATE, '\uFFFD');
+// Text crosses into the module as UTF-8 written straight into its memory.
+// TextEncoder turns lone UTF-16 surrogates into U+FFFD, so any JS string is
+// sent as valid UTF-8.
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 let corePromise = null;
 
@@ -64,7 +63,12 @@ export class SupportEnv {
   request(line) {
     if (this.#session === null) throw new SupportEnvError('the environment is closed');
     if (typeof line !== 'string') throw new TypeError('request(line): line must be a string');
-    return this.#session.request(toWellFormed(line));
+    const capacity = line.length * 3;  // UTF-8 needs at most 3 bytes per UTF-16 unit
+    const address = this.#session.requestBuffer(capacity);
+    const { written } = encoder.encodeInto(line, this.#core.HEAPU8.subarray(address, address + capacity));
+    const length = this.#session.handle(written);
+    const response = this.#core.HEAPU8.subarray(this.#session.responseAddress());  // HEAPU8 is replaced when memory grows: read it after the call
+    return decoder.decode(response.subarray(0, length));
   }
 
   #call(request) {

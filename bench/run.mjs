@@ -1,0 +1,71 @@
+// The benchmark: one run measures, on the same mixed workload (bench/workload.h:
+// competent scripted plays of all missions plus random actions), the native
+// C++ API, the native JSON protocol, and the WebAssembly module in Node, then
+// prints the table with the ratios WebAssembly / native.
+//
+//   node bench/run.mjs [seconds per measurement, default 3]
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const seconds = Number(process.argv[2] ?? 3);
+const EPISODES = 6000;
+const SEED = 42;
+
+const native = spawnSync(`${ROOT}build/native/support-env-bench`, [String(seconds)], { encoding: 'utf8' });
+if (native.status !== 0) {
+  console.error(native.stderr || native.error?.message || 'support-env-bench failed');
+  process.exit(1);
+}
+const n = JSON.parse(native.stdout);
+
+const { default: createSupportEnv } = await import(`${ROOT}dist/support-env.mjs`);
+const env = await createSupportEnv();
+
+// WebAssembly, C++ API: the same Workload_Play loop compiled to wasm.
+const wasmApi = env.benchmark.cppApiStepsPerSecond(EPISODES, SEED, seconds);
+
+// WebAssembly, JSON protocol through the JS API: the native benchmark's request
+// lines, sent with env.request() (string in, string out, as the CLI does).
+const lines = env.benchmark.workloadLines(EPISODES, SEED);
+const stepLines = lines.filter((l) => l.startsWith('{"op":"step"')).length;
+function rate(fn) {
+  fn();  // warm-up
+  let steps = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < seconds * 1000) {
+    fn();
+    steps += stepLines;
+    elapsed = performance.now() - start;
+  }
+  return steps / (elapsed / 1000);
+}
+const wasmJson = rate(() => { for (const l of lines) env.request(l); });
+
+// WebAssembly, JS objects in and out: env.reset()/env.step() as agents call them.
+const requests = lines.map((l) => JSON.parse(l));
+const wasmObjects = rate(() => {
+  for (const r of requests) {
+    if (r.op === 'reset') env.reset(r);
+    else { try { env.step(r.action); } catch { /* steps after the end */ } }
+  }
+});
+env.close();
+
+const fmt = (x) => Math.round(x).toLocaleString('en-US');
+const rows = [
+  ['C++ API (Episode_Step)', n.cpp_api_steps_per_s, wasmApi],
+  ['JSON protocol (request line -> response line)', n.json_steps_per_s, wasmJson],
+  ['JS objects (env.step(action) -> object)', null, wasmObjects],
+];
+console.log(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores; Node ${process.version}`);
+console.log(`Workload: ${EPISODES} episodes (${n.steps_per_pass} steps; scripted plays succeeded ${n.scripted_success}), ${seconds} s per measurement, one core`);
+console.log(`Heap allocations per step (native C++ API, warm): ${n.allocations_per_step}`);
+console.log('');
+console.log('| layer | native steps/s | WebAssembly (Node) steps/s | WebAssembly / native |');
+console.log('|---|---:|---:|---:|');
+for (const [name, nat, wasm] of rows) {
+  console.log(`| ${name} | ${nat == null ? '-' : fmt(nat)} | ${fmt(wasm)} | ${nat == null ? '-' : (wasm / nat).toFixed(2)} |`);
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what the project needs from Debian's packages, only what is missing,
+# so a second run costs a second. Used by scripts/run.sh and scripts/test.sh.
+set -euo pipefail
+
+packages=(cmake make g++ nlohmann-json3-dev catch2 emscripten clang-14 libclang-rt-14-dev python3)
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: need root to install Debian packages: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

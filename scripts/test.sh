@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite (README quick start, and .ci/run): native tests through
+# CTest, the Node tests of the WebAssembly module (including the native/wasm
+# cross-check), the native suite again under ASan + UBSan, and a fuzz smoke.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+jobs=$(nproc)
+
+echo "== native build and tests"
+bash scripts/build.sh
+ctest --preset native -j"$jobs"
+
+echo "== WebAssembly module (Node $(node --version))"
+node --test tests/js/*.test.mjs
+
+echo "== native tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j"$jobs"
+ctest --preset asan -j"$jobs"
+
+echo "== fuzz smoke"
+bash scripts/fuzz.sh "${FUZZ_RUNS:-10000}"
+
+echo "== all tests passed"
