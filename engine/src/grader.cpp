@@ -23,6 +23,34 @@ struct Text {
 
 bool Contains(const Text& t, const Phrase& phrase) { return Phrase_In(phrase, t.normalized, t.signature); }
 
+// True when the word ending just before `end` (exclusive, at a space) is a
+// negation; writes where that word starts to *start.
+bool PreviousWordIsNegation(std::string_view norm, std::size_t end, std::size_t* start) {
+  std::size_t e = end;
+  while (e > 0 && norm[e - 1] == ' ') --e;
+  std::size_t b = e;
+  while (b > 0 && norm[b - 1] != ' ') --b;
+  *start = b;
+  std::string_view w = norm.substr(b, e - b);
+  // "t" is the tail of can't, don't, won't, isn't… after normalisation.
+  return w == "not" || w == "no" || w == "never" || w == "cannot" || w == "t" || w == "unable" || w == "nor";
+}
+
+// A must-not phrase counts only when it is asserted: an occurrence with a
+// negation among the two words before it ("we cannot refund you") is not a claim.
+bool Asserted(const Text& t, const Phrase& phrase) {
+  if (!Contains(t, phrase)) return false;
+  std::string_view norm = t.normalized;
+  for (std::size_t pos = norm.find(phrase.text); pos != std::string_view::npos; pos = norm.find(phrase.text, pos + 1)) {
+    std::size_t end = pos + phrase.text.size();
+    if (pos == 0 || norm[pos - 1] != ' ' || end >= norm.size() || norm[end] != ' ') continue;
+    std::size_t start = pos;
+    bool negated = PreviousWordIsNegation(norm, start, &start) || (start > 0 && PreviousWordIsNegation(norm, start, &start));
+    if (!negated) return true;
+  }
+  return false;
+}
+
 bool GroupHolds(const Text& t, const PhraseGroup& group) {
   for (const Phrase& phrase : group) {
     if (Contains(t, phrase)) return true;
@@ -99,7 +127,7 @@ MessageVerdict Grader_CheckMessage(const ScenarioSet& set, const Mission& missio
   Text norm{*scratch, {}};
   Text_Signature(norm.normalized, &norm.signature);
   for (const Phrase& phrase : req.message_must_not_state) {
-    if (Contains(norm, phrase)) return MessageVerdict::ContradictsPolicy;
+    if (Asserted(norm, phrase)) return MessageVerdict::ContradictsPolicy;
   }
   if (req.message_must_state.empty()) return MessageVerdict::Ok;  // a free-form note
   if (!ReadsAsProse(message)) return MessageVerdict::NotProse;

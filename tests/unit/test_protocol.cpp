@@ -1,0 +1,304 @@
+// The JSON-lines protocol (mission.md §3.1) and the observation (§2.9).
+#include "helpers.h"
+
+using namespace test;
+
+namespace {
+
+void CheckObservationShape(const json& o) {
+  REQUIRE(o.is_object());
+  CHECK(o["task_id"].is_string());
+  CHECK(o["ticket_id"].is_string());
+  CHECK(o["difficulty"].is_string());
+  CHECK(o["customer_name"].is_string());
+  CHECK(o["customer_tier"].is_string());
+  CHECK(o["sentiment"].is_string());
+  CHECK((o["issue_category"].is_null() || o["issue_category"].is_string()));
+  CHECK((o["knowledge_base_result"].is_null() || o["knowledge_base_result"].is_object()));
+  if (o["knowledge_base_result"].is_object()) {
+    CHECK(o["knowledge_base_result"]["id"].is_string());
+    CHECK(o["knowledge_base_result"]["title"].is_string());
+    CHECK(o["knowledge_base_result"]["text"].is_string());
+  }
+  REQUIRE(o["conversation_history"].is_array());
+  CHECK(o["conversation_history"].size() >= 1);
+  for (const json& line : o["conversation_history"]) {
+    REQUIRE(line.is_object());
+    CHECK(line.size() == 2);
+    REQUIRE(line["role"].is_string());
+    std::string role = line["role"].get<std::string>();
+    CHECK((role == "customer" || role == "agent" || role == "system"));
+    CHECK(line["text"].is_string());
+  }
+  CHECK(o["step_count"].is_number_integer());
+  CHECK(o["max_steps"] == 10);
+  CHECK(o["done"].is_boolean());
+  CHECK(o["cumulative_reward"].is_number());
+  CHECK((o["last_action_error"].is_null() || o["last_action_error"].is_string()));
+  REQUIRE(o.contains("outcome"));
+  REQUIRE(o.contains("success"));
+  if (o["done"] == true) {
+    REQUIRE(o["outcome"].is_string());
+    std::string out = o["outcome"].get<std::string>();
+    CHECK((out == "resolved" || out == "escalated" || out == "customer_left" || out == "step_limit"));
+    CHECK(o["success"].is_boolean());
+  } else {
+    CHECK(o["outcome"].is_null());
+    CHECK(o["success"].is_null());
+  }
+}
+
+// Everything the engine knows but must not tell: field names, and for good
+// measure the hidden values of the mission as field values.
+void CheckReveals(const std::string& raw) {
+  INFO(raw);
+  CHECK(raw.find("correct_category") == std::string::npos);
+  CHECK(raw.find("correct_terminal") == std::string::npos);
+  CHECK(raw.find("relevant_articles") == std::string::npos);
+  CHECK(raw.find("requirements") == std::string::npos);
+  CHECK(raw.find("message_must") == std::string::npos);
+  CHECK(raw.find("needs_clarification") == std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("protocol: tasks lists the six missions in order with id, title, difficulty, summary", "[protocol]") {
+  Client c;
+  json r = c.Call(R"({"op":"tasks"})");
+  CHECK(r["ok"] == true);
+  REQUIRE(r["tasks"].is_array());
+  REQUIRE(r["tasks"].size() == 6);
+  const char* titles[] = {"Billing Receipt Request", "Dashboard Error 404", "Digital Item Refund Demand",
+                          "VIP Outage", "Vague Complaint", "Subscription Plan Refund Difference"};
+  const char* difficulties[] = {"Easy", "Medium", "Hard", "Hard", "Medium", "Hard"};
+  for (std::size_t i = 0; i < 6; ++i) {
+    const json& t = r["tasks"][i];
+    CHECK(t["id"] == TaskIds()[i]);
+    CHECK(t["title"] == titles[i]);
+    CHECK(t["difficulty"] == difficulties[i]);
+    CHECK(t["summary"].is_string());
+    CHECK_FALSE(t["summary"].get<std::string>().empty());
+  }
+  CheckReveals(c.Raw(R"({"op":"tasks"})"));
+}
+
+TEST_CASE("protocol: spec reports the environment constants", "[protocol]") {
+  Client c;
+  json r = c.Call(R"({"op":"spec"})");
+  REQUIRE(r["ok"] == true);
+  CHECK(r["spec"]["max_steps"] == 10);
+  CHECK(r["spec"]["tasks"] == 6);
+  CHECK(r["spec"]["max_text_bytes"] == 2000);
+  CHECK(r["spec"]["actions"].size() == 5);
+  CHECK(r["spec"]["categories"] == json({"Billing", "Technical", "Refund_Request"}));
+  CHECK(ToCents(r["spec"]["max_score"]) == 99);
+}
+
+TEST_CASE("protocol: reset returns the canonical observation", "[protocol][observation]") {
+  Client c;
+  json r = c.Reset("billing_receipt", 0);
+  const json& o = r["observation"];
+  CheckObservationShape(o);
+  CHECK(o["task_id"] == "billing_receipt");
+  CHECK(o["ticket_id"] == "TKT-101");
+  CHECK(o["difficulty"] == "Easy");
+  CHECK(o["customer_name"] == "Emma Wilson");
+  CHECK(o["customer_tier"] == "Standard");
+  CHECK(o["sentiment"] == "Neutral");
+  CHECK(o["issue_category"].is_null());
+  CHECK(o["knowledge_base_result"].is_null());
+  REQUIRE(o["conversation_history"].size() == 1);
+  CHECK(o["conversation_history"][0]["role"] == "customer");
+  CHECK(o["conversation_history"][0]["text"] == MissionOf("billing_receipt").variants[0].ticket_text);
+  CHECK(o["step_count"] == 0);
+  CHECK(o["done"] == false);
+  CHECK(ToCents(o["cumulative_reward"]) == 0);
+  CHECK(o["last_action_error"].is_null());
+  CHECK(o["outcome"].is_null());
+  CHECK(o["success"].is_null());
+}
+
+TEST_CASE("protocol: reset without seed uses seed 0", "[protocol]") {
+  Client a, b;
+  CHECK(a.Raw(R"({"op":"reset","task":"vip_outage"})") == b.Raw(R"({"op":"reset","task":"vip_outage","seed":0})"));
+  CHECK(a.Raw(R"({"op":"reset","task":"vip_outage","seed":null})") == b.Raw(R"({"op":"reset","task":"vip_outage"})"));
+}
+
+TEST_CASE("protocol: step response carries observation, reward, done and a reason", "[protocol]") {
+  Client c;
+  c.Reset("billing_receipt");
+  std::string raw = c.Raw(R"({"op":"step","action":{"action_type":"classify_issue","category_guess":"Billing"}})");
+  CHECK(raw.find("\"reward\":0.03,") != std::string::npos);
+  CHECK(raw.find("\"cumulative_reward\":0.03,") != std::string::npos);
+  json r = json::parse(raw);
+  CHECK(r["ok"] == true);
+  CHECK(ToCents(r["reward"]) == 3);
+  CHECK(r["done"] == false);
+  REQUIRE(r["info"]["reason"].is_string());
+  CHECK(r["info"]["reason"].get<std::string>().find("+0.03") != std::string::npos);
+  CHECK(r["info"]["valid"] == true);
+  CheckObservationShape(r["observation"]);
+  CHECK(r["observation"]["issue_category"] == "Billing");
+  CHECK(r["observation"]["step_count"] == 1);
+}
+
+TEST_CASE("protocol: rewards are written with two decimals", "[protocol]") {
+  const Script& s = ScriptOf("billing_receipt");
+  Client c;
+  c.Reset(s.task);
+  std::string raw = c.Raw(json{{"op", "step"}, {"action", {{"action_type", "search_kb"}, {"search_query", "xyzzy"}}}}.dump());
+  CHECK(raw.find("\"reward\":0.00,") != std::string::npos);
+  raw = c.Raw(json{{"op", "step"}, {"action", {{"action_type", "resolve_ticket"}, {"message_to_customer", s.message}}}}.dump());
+  CHECK(raw.find("\"reward\":0.30,") != std::string::npos);
+  CHECK(raw.find("\"done\":true,") != std::string::npos);
+}
+
+TEST_CASE("protocol: a full successful episode over the wire", "[protocol][observation]") {
+  const Script& s = ScriptOf("vague_complaint");
+  Client c;
+  c.Reset(s.task);
+  json r = c.Step({{"action_type", "ask_clarifying_question"}, {"message_to_customer", "What exactly is broken?"}});
+  CHECK(ToCents(r["reward"]) == 1);
+  const json& conv = r["observation"]["conversation_history"];
+  REQUIRE(conv.size() == 3);
+  CHECK(conv[1]["role"] == "agent");
+  CHECK(conv[1]["text"] == "What exactly is broken?");
+  CHECK(conv[2]["role"] == "customer");
+  r = c.Step({{"action_type", "classify_issue"}, {"category_guess", "Technical"}});
+  CHECK(r["observation"]["issue_category"] == "Technical");
+  r = c.Step({{"action_type", "search_kb"}, {"search_query", s.query}});
+  CHECK(r["observation"]["knowledge_base_result"]["id"] == "KB-MOBILE-CRASH");
+  r = c.Step({{"action_type", "resolve_ticket"}, {"message_to_customer", s.message}});
+  CheckObservationShape(r["observation"]);
+  CHECK(ToCents(r["reward"]) == 90);
+  CHECK(r["done"] == true);
+  CHECK(r["observation"]["done"] == true);
+  CHECK(r["observation"]["outcome"] == "resolved");
+  CHECK(r["observation"]["success"] == true);
+  CHECK(r["observation"]["sentiment"] == "Happy");
+  CHECK(ToCents(r["observation"]["cumulative_reward"]) == 99);
+  json st = c.State();
+  CHECK(st["ok"] == true);
+  CHECK(st["state"]["task_id"] == "vague_complaint");
+  CHECK(st["state"]["done"] == true);
+  CHECK(st["state"]["outcome"] == "resolved");
+  CHECK(st["state"]["success"] == true);
+  CHECK(st["state"]["step_count"] == 4);
+  CHECK(st["state"]["questions_asked"] == 1);
+}
+
+TEST_CASE("protocol: outcome and success once done for each ending", "[protocol][observation]") {
+  SECTION("escalated, failed") {
+    Client c;
+    c.Reset("billing_receipt");
+    json r = c.Step({{"action_type", "escalate_to_human"}, {"message_to_customer", "Over to billing."}});
+    CHECK(r["observation"]["outcome"] == "escalated");
+    CHECK(r["observation"]["success"] == false);
+    CHECK(r["observation"]["sentiment"] == "Angry");
+  }
+  SECTION("customer_left") {
+    Client c;
+    c.Reset("vip_outage");
+    c.Step({{"action_type", "ask_clarifying_question"}, {"message_to_customer", "Which browser?"}});
+    json r = c.Step({{"action_type", "ask_clarifying_question"}, {"message_to_customer", "Which OS?"}});
+    CHECK(r["done"] == true);
+    CHECK(r["observation"]["outcome"] == "customer_left");
+    CHECK(r["observation"]["success"] == false);
+  }
+  SECTION("step_limit") {
+    Client c;
+    c.Reset("billing_receipt");
+    json r;
+    for (int i = 0; i < 10; ++i) r = c.Step({{"action_type", "search_kb"}, {"search_query", "receipt"}});
+    CHECK(r["done"] == true);
+    CHECK(r["observation"]["step_count"] == 10);
+    CHECK(r["observation"]["outcome"] == "step_limit");
+    CHECK(r["observation"]["success"] == false);
+    CheckObservationShape(r["observation"]);
+  }
+}
+
+TEST_CASE("protocol: the observation never reveals the answer", "[protocol][observation]") {
+  for (const Script& s : Scripts()) {
+    INFO(s.task);
+    Client c;
+    CheckReveals(c.Raw(json{{"op", "reset"}, {"task", s.task}, {"seed", 3}}.dump()));
+    CheckReveals(c.Raw(R"({"op":"state"})"));
+    json obs = c.Call(R"({"op":"state"})");
+    CHECK_FALSE(obs["state"].contains("category"));
+    json reset = c.Reset(s.task);
+    const json& o = reset["observation"];
+    for (auto it = o.begin(); it != o.end(); ++it) {
+      INFO("field " << it.key());
+      CHECK(it.key().find("correct") == std::string::npos);
+    }
+    // issue_category is only ever the agent's own guess.
+    CHECK(o["issue_category"].is_null());
+    for (const char* a : {R"({"action_type":"search_kb","search_query":"refund"})",
+                          R"({"action_type":"ask_clarifying_question","message_to_customer":"Anything else?"})",
+                          R"({"action_type":"bogus"})"}) {
+      CheckReveals(c.Raw(std::string(R"({"op":"step","action":)") + a + "}"));
+    }
+    CheckReveals(c.Raw(json{{"op", "step"}, {"action", {{"action_type", "resolve_ticket"}, {"message_to_customer", "Done."}}}}.dump()));
+    CheckReveals(c.Raw(R"({"op":"state"})"));
+  }
+}
+
+TEST_CASE("protocol: issue_category shows the latest classification", "[protocol][observation]") {
+  Client c;
+  c.Reset("dashboard_404");
+  json r = c.Step({{"action_type", "classify_issue"}, {"category_guess", "Refund_Request"}});
+  CHECK(r["observation"]["issue_category"] == "Refund_Request");
+  r = c.Step({{"action_type", "classify_issue"}, {"category_guess", "Technical"}});
+  CHECK(r["observation"]["issue_category"] == "Technical");
+}
+
+TEST_CASE("protocol: reset during an episode starts over", "[protocol]") {
+  Client c;
+  c.Reset("billing_receipt");
+  c.Step({{"action_type", "classify_issue"}, {"category_guess", "Billing"}});
+  json r = c.Reset("plan_refund_difference", 0);
+  CHECK(r["observation"]["task_id"] == "plan_refund_difference");
+  CHECK(r["observation"]["step_count"] == 0);
+  CHECK(r["observation"]["issue_category"].is_null());
+  CHECK(ToCents(r["observation"]["cumulative_reward"]) == 0);
+  json fresh = Client().Reset("plan_refund_difference", 0);
+  CHECK(r == fresh);
+}
+
+TEST_CASE("protocol: state before reset is an error and state reports the variant", "[protocol]") {
+  Client c;
+  json r = c.State();
+  CHECK(r["ok"] == false);
+  CHECK(r["error"].get<std::string>().find("reset") != std::string::npos);
+  const Mission& m = MissionOf("dashboard_404");
+  std::uint64_t seed = SeedForVariant(2, static_cast<int>(m.variants.size()));
+  c.Reset("dashboard_404", seed);
+  r = c.State();
+  CHECK(r["ok"] == true);
+  CHECK(r["state"]["seed"] == seed);
+  CHECK(r["state"]["variant"] == 2);
+  CHECK(r["state"]["ticket_id"] == m.variants[2].ticket_id);
+  CHECK(r["state"]["done"] == false);
+  CHECK(r["state"]["outcome"].is_null());
+  CHECK(r["state"]["success"].is_null());
+  CHECK(r["state"]["rewards"] == json::array());
+}
+
+TEST_CASE("protocol: Protocol_WriteObservation matches the reset observation", "[protocol][observation]") {
+  Client c;
+  json r = c.Reset("vip_outage", 7);
+  std::string out;
+  Protocol_WriteObservation(c.session.episode, &out);
+  CHECK(json::parse(out) == r["observation"]);
+}
+
+TEST_CASE("protocol: text with quotes, control characters and non-ASCII round-trips", "[protocol]") {
+  Client c;
+  c.Reset("vague_complaint");
+  std::string question = "Is it the \"app\"?\n\tOr the site\\web? caf\xC3\xA9 \xF0\x9F\x98\x80 \x01";
+  json r = c.Step({{"action_type", "ask_clarifying_question"}, {"message_to_customer", question}});
+  REQUIRE(r["ok"] == true);
+  CHECK(r["observation"]["conversation_history"][1]["text"] == question);
+  CHECK(r["observation"]["last_action_error"].is_null());
+}

@@ -1,0 +1,70 @@
+// Assembles the static site in dist/: the page sources of web/, the fonts from
+// the npm Fontsource packages, the engine (built into dist/ by CMake), and a
+// service worker whose cache name is a hash of everything it caches, so a new
+// build replaces the old cache.
+//
+//   node web/build-site.mjs     (run by the `wasm` build preset)
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const WEB = join(ROOT, 'web');
+const DIST = join(ROOT, 'dist');
+const NOT_SHIPPED = new Set(['build-site.mjs', 'sw.js', 'README.md']);
+const ENGINE = ['support-env.mjs', 'support-env-core.mjs', 'support-env-core.wasm'];
+const FONTS = [
+  ['@fontsource/barlow-condensed', 'barlow-condensed-latin-700-normal.woff2'],
+  ['@fontsource/barlow-condensed', 'barlow-condensed-latin-800-normal.woff2'],
+  ['@fontsource/inter', 'inter-latin-400-normal.woff2'],
+  ['@fontsource/inter', 'inter-latin-600-normal.woff2'],
+];
+
+async function listFiles(dir) {
+  const out = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...await listFiles(path));
+    else out.push(path);
+  }
+  return out;
+}
+
+async function main() {
+  for (const name of ENGINE) {
+    try { await readFile(join(DIST, name)); } catch {
+      throw new Error(`dist/${name} is missing: build the engine first (cmake --build --preset wasm)`);
+    }
+  }
+  for (const file of await listFiles(WEB)) {
+    const rel = relative(WEB, file);
+    if (NOT_SHIPPED.has(rel)) continue;
+    await mkdir(join(DIST, rel, '..'), { recursive: true });
+    await copyFile(file, join(DIST, rel));
+  }
+  await mkdir(join(DIST, 'fonts'), { recursive: true });
+  for (const [pkg, file] of FONTS) {
+    const from = join(ROOT, 'node_modules', pkg, 'files', file);
+    try { await copyFile(from, join(DIST, 'fonts', file)); } catch {
+      throw new Error(`${pkg} is not installed (missing ${file}): run npm ci`);
+    }
+  }
+
+  const assets = (await listFiles(DIST)).map((f) => relative(DIST, f).split('\\').join('/'))
+    .filter((f) => f !== 'sw.js' && !f.startsWith('.')).sort();
+  const hash = createHash('sha256');
+  for (const a of assets) hash.update(a).update(await readFile(join(DIST, a)));
+  const version = hash.digest('hex').slice(0, 12);
+  const worker = (await readFile(join(WEB, 'sw.js'), 'utf8'))
+    .replace('__CACHE_VERSION__', version)
+    .replace('__ASSETS__', JSON.stringify(['./', ...assets.map((a) => `./${a}`)], null, 2));
+  await writeFile(join(DIST, 'sw.js'), worker);
+  await writeFile(join(DIST, '.build-stamp'), `${version}\n`);
+  console.log(`site: dist/ holds ${assets.length + 1} files, cache ${version}`);
+}
+
+main().catch((e) => {
+  console.error(`build-site: ${e.message}`);
+  process.exit(1);
+});
