@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the environment and plays a demo: all six missions through the
-# command-line program, shown as a readable transcript.
+# Installs what is missing, builds, and serves the dashboard at
+# http://127.0.0.1:8000 (options go to serve.py: --port, --host).
+# For a terminal demo of the engine instead: node scripts/demo.mjs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh >/dev/null
-node scripts/demo.mjs "$@"
+exec python3 serve.py "$@"
