@@ -9,10 +9,12 @@ namespace support_env {
 namespace {
 
 // A message that explains a fix reads as prose: enough words, a fair share of
-// function words, and no content word hammered over and over.
+// function words, and no content word hammered over and over (more than three
+// times and more than a tenth of all words: long explanations repeat nouns).
 constexpr int kMinWords = 6;
 constexpr int kMinStopwordPercent = 15;
 constexpr int kMaxRepeats = 3;
+constexpr int kMaxRepeatPercent = 10;
 
 // A normalised message with its word signature, so most phrases are ruled out
 // without scanning the text.
@@ -76,8 +78,7 @@ bool ReadsAsProse(std::string_view message) {
   std::uint32_t slots = 64;
   while (slots < kMaxSlots && slots < 2 * message.size()) slots *= 2;
   std::fill(hashes, hashes + slots, 0u);
-  int words = 0, stopwords = 0;
-  bool repeated = false;
+  int words = 0, stopwords = 0, most_repeated = 0;
   Text_ForEachToken(message, [&](std::string_view token) {
     ++words;
     if (Text_IsStopword(token)) {
@@ -91,12 +92,14 @@ bool ReadsAsProse(std::string_view message) {
       std::uint32_t slot = i & (slots - 1);
       if (hashes[slot] == 0) { hashes[slot] = h; counts[slot] = 1; break; }
       if (hashes[slot] == h) {
-        if (++counts[slot] > kMaxRepeats) repeated = true;
+        if (counts[slot] < 255) ++counts[slot];
+        if (counts[slot] > most_repeated) most_repeated = counts[slot];
         break;
       }
     }
   });
-  return words >= kMinWords && !repeated && stopwords * 100 >= words * kMinStopwordPercent;
+  bool hammered = most_repeated > kMaxRepeats && most_repeated * 100 > words * kMaxRepeatPercent;
+  return words >= kMinWords && !hammered && stopwords * 100 >= words * kMinStopwordPercent;
 }
 
 bool IsRelevant(const Mission& mission, int article) {

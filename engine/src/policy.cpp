@@ -1,0 +1,196 @@
+#include "support_env/policy.h"
+
+#include "support_env/text.h"
+
+namespace support_env {
+namespace {
+
+// ------------------------------------------------------------------ reference
+// A careful support agent: asks when the ticket says nothing concrete, then
+// classifies from the customer's words, searches the knowledge base with them,
+// and follows what the article it found prescribes.
+
+struct Cue { const char* phrase; int weight; };
+
+// Words that point at a category. Technical symptoms outweigh account and
+// payment words, which VIP customers mention in passing.
+constexpr Cue kRefundCues[] = {
+    {"refund", 4}, {"refunded", 4}, {"money back", 4}, {"difference back", 4}, {"reimburse", 4},
+    {"refund me", 4}, {"chargeback", 4}};
+constexpr Cue kTechnicalCues[] = {
+    {"error", 3}, {"404", 3}, {"crash", 3}, {"crashes", 3}, {"closes", 3}, {"shuts down", 3},
+    {"blank", 3}, {"white screen", 3}, {"not loading", 3}, {"bug", 3}, {"app", 2}, {"dashboard", 2},
+    {"api", 2}, {"outage", 3}, {"blocked", 2}, {"down", 1}, {"freezes", 3}, {"won t load", 3}};
+constexpr Cue kBillingCues[] = {
+    {"receipt", 3}, {"invoice", 2}, {"billing", 1}, {"bill", 1}, {"charge", 1}, {"payment", 1},
+    {"paid", 1}, {"purchase", 1}};
+
+template <std::size_t N>
+int Score(const std::string& norm, const WordSignature& sig, const Cue (&cues)[N]) {
+  int score = 0;
+  for (const Cue& c : cues) {
+    Phrase p;
+    Phrase_Make(c.phrase, &p);
+    if (Phrase_In(p, norm, sig)) score += c.weight;
+  }
+  return score;
+}
+
+// Everything the customer said, normalised.
+void CustomerText(const PolicyView& v, std::string* raw) {
+  raw->clear();
+  for (int i = 0; i < v.line_count; ++i) {
+    if (v.lines[i].role == Role::Customer) raw->append(v.lines[i].text).push_back(' ');
+  }
+}
+
+bool AskedAlready(const PolicyView& v) {
+  for (int i = 0; i < v.line_count; ++i) {
+    if (v.lines[i].role == Role::Agent) return true;
+  }
+  return false;
+}
+
+// The article's sentences that tell someone what to do, addressed to the customer.
+std::string FixFromArticle(const KbArticle& a) {
+  static constexpr const char* kInstructionCues[] = {
+      "fix", "download", "clear", "update", "uninstall", "reinstall", "switch", "refunded", "sign out",
+      "regenerate", "emailed", "re send", "change", "reset", "retry", "contact", "return"};
+  std::string out;
+  std::string norm;
+  std::size_t start = 0;
+  const std::string& t = a.text;
+  while (start < t.size()) {
+    std::size_t end = t.find_first_of(".!?", start);
+    end = end == std::string::npos ? t.size() : end + 1;
+    std::string_view sentence(t.data() + start, end - start);
+    Text_Normalize(sentence, &norm);
+    WordSignature sig;
+    Text_Signature(norm, &sig);
+    for (const char* cue : kInstructionCues) {
+      Phrase p;
+      Phrase_Make(cue, &p);
+      if (Phrase_In(p, norm, sig)) {
+        while (!sentence.empty() && sentence.front() == ' ') sentence.remove_prefix(1);
+        out.append(sentence).push_back(' ');
+        break;
+      }
+    }
+    start = end;
+  }
+  return out.empty() ? a.text : out;
+}
+
+void Set(PolicyAction* out, ActionType type, std::string text = {}, Category c = Category::Billing) {
+  out->text = std::move(text);
+  out->action.type = type;
+  out->action.category = c;
+  out->action.text = out->text;
+}
+
+void ActReference(const PolicyView& v, PolicyAction* out) {
+  std::string raw;
+  CustomerText(v, &raw);
+  std::string norm;
+  Text_Normalize(raw, &norm);
+  WordSignature sig;
+  Text_Signature(norm, &sig);
+  int refund = Score(norm, sig, kRefundCues);
+  int technical = Score(norm, sig, kTechnicalCues);
+  int billing = Score(norm, sig, kBillingCues);
+
+  // Nothing concrete yet: ask once what is wrong.
+  if (refund + technical + billing == 0 && !AskedAlready(v)) {
+    Set(out, ActionType::AskClarifyingQuestion,
+        "Sorry to hear that! Could you tell me what exactly is not working, and since when?");
+    return;
+  }
+  Category category = refund >= technical && refund >= billing && refund > 0 ? Category::RefundRequest
+                      : technical >= billing                                 ? Category::Technical
+                                                                             : Category::Billing;
+  if (!v.classified || v.category != category) {
+    Set(out, ActionType::ClassifyIssue, {}, category);
+    return;
+  }
+  if (v.kb_article == nullptr) {
+    // The customer's own words are the best query; keep it within limits.
+    std::string query = raw.substr(0, kMaxTextBytes / 2);
+    while (!query.empty() && (static_cast<unsigned char>(query.back()) & 0xC0) == 0x80) query.pop_back();
+    if (!query.empty() && static_cast<unsigned char>(query.back()) >= 0xC0) query.pop_back();
+    Set(out, ActionType::SearchKb, query);
+    return;
+  }
+  const KbArticle& a = *v.kb_article;
+  std::string article;
+  Text_Normalize(a.text, &article);
+  WordSignature asig;
+  Text_Signature(article, &asig);
+  Phrase escalate, human;
+  Phrase_Make("escalate", &escalate);
+  Phrase_Make("human", &human);
+  std::string name(v.customer_name.substr(0, v.customer_name.find(' ')));
+  if (category == Category::RefundRequest && Phrase_In(escalate, article, asig) && Phrase_In(human, article, asig)) {
+    Set(out, ActionType::EscalateToHuman,
+        "I understand how frustrating this is, " + name + ". I am handing your case to a human billing "
+        "specialist, who reviews disputes like this one and will get back to you directly.");
+    return;
+  }
+  Set(out, ActionType::ResolveTicket,
+      "Hi " + name + ", thanks for reaching out and for your patience. Here is what to do: " + FixFromArticle(a) +
+          "Please reply if anything is still not right.");
+}
+
+// --------------------------------------------------------------------- random
+
+std::uint64_t Mix(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+constexpr const char* kRandomQueries[] = {"refund", "error", "account", "payment", "app", "password", "invoice", "help"};
+constexpr const char* kRandomMessages[] = {
+    "Could you tell me more about the problem?", "We have looked into this and it should be fixed now.",
+    "Thank you for contacting support, your issue has been resolved.", "Please try again later.",
+    "I have passed this on to the team."};
+
+void ActRandom(const PolicyView& v, std::uint64_t seed, PolicyAction* out) {
+  std::uint64_t r = Mix(seed ^ Mix(static_cast<std::uint64_t>(v.step_count) + 1));
+  auto type = static_cast<ActionType>(r % kActionTypeCount);
+  r = Mix(r);
+  switch (type) {
+    case ActionType::ClassifyIssue: Set(out, type, {}, static_cast<Category>(r % kCategoryCount)); break;
+    case ActionType::SearchKb: Set(out, type, kRandomQueries[r % (sizeof kRandomQueries / sizeof *kRandomQueries)]); break;
+    default: Set(out, type, kRandomMessages[r % (sizeof kRandomMessages / sizeof *kRandomMessages)]); break;
+  }
+}
+
+}  // namespace
+
+const char* PolicyKind_Name(PolicyKind k) { return k == PolicyKind::Reference ? "reference" : "random"; }
+
+bool PolicyKind_Parse(std::string_view s, PolicyKind* out) {
+  if (s == "reference") { *out = PolicyKind::Reference; return true; }
+  if (s == "random") { *out = PolicyKind::Random; return true; }
+  return false;
+}
+
+PolicyView PolicyView_Of(const Episode& ep) {
+  PolicyView v;
+  v.lines = ep.lines;
+  v.line_count = ep.line_count;
+  v.kb_article = ep.kb_result >= 0 ? &ep.scenarios->kb.articles[static_cast<std::size_t>(ep.kb_result)] : nullptr;
+  v.classified = ep.classified;
+  v.category = ep.category;
+  v.step_count = ep.step_count;
+  if (ep.mission != nullptr) v.customer_name = ep.mission->variants[static_cast<std::size_t>(ep.variant_index)].customer_name;
+  return v;
+}
+
+void Policy_Act(PolicyKind kind, const PolicyView& view, std::uint64_t seed, PolicyAction* out) {
+  if (kind == PolicyKind::Reference) ActReference(view, out);
+  else ActRandom(view, seed, out);
+}
+
+}  // namespace support_env
