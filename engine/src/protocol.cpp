@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "json_writer.h"
+#include "support_env/policy.h"
+#include "support_env/scenario_loader.h"
 #include "support_env/text.h"
 
 namespace support_env {
@@ -238,16 +240,154 @@ const std::string& State(Session* s) {
   return out;
 }
 
+void WriteAction(const Action& a, std::string* out) {
+  out->append("{\"action_type\":");
+  Json_String(out, ActionType_Name(a.type));
+  if (a.type == ActionType::ClassifyIssue) {
+    out->append(",\"category_guess\":");
+    Json_String(out, Category_Name(a.category));
+  } else {
+    out->append(a.type == ActionType::SearchKb ? ",\"search_query\":" : ",\"message_to_customer\":");
+    Json_String(out, a.text);
+  }
+  out->push_back('}');
+}
+
+bool ParsePolicy(Session* s, const json& req, PolicyKind* kind) {
+  auto p = req.find("policy");
+  if (p == req.end() || !p->is_string() || !PolicyKind_Parse(p->get_ref<const std::string&>(), kind)) {
+    Error(s, "\"policy\" must be one of reference, random");
+    return false;
+  }
+  return true;
+}
+
+// The built-in policy's next action for the current episode (it is not taken).
+const std::string& Act(Session* s, const json& req) {
+  const Episode& ep = s->episode;
+  if (ep.mission == nullptr) return Error(s, "no episode yet: send {\"op\":\"reset\",\"task\":…} first");
+  if (ep.done) return Error(s, "the episode is over: send {\"op\":\"reset\",…} to start a new one");
+  PolicyKind kind;
+  if (!ParsePolicy(s, req, &kind)) return s->response;
+  PolicyAction pa;
+  Policy_Act(kind, PolicyView_Of(ep), ep.seed, &pa);
+  std::string& out = s->response;
+  out.assign("{\"ok\":true,\"action\":");
+  WriteAction(pa.action, &out);
+  out.push_back('}');
+  return out;
+}
+
+// Plays a policy over tasks x seeds and reports every episode's score and success.
+const std::string& Evaluate(Session* s, const json& req) {
+  PolicyKind kind;
+  if (!ParsePolicy(s, req, &kind)) return s->response;
+  const ScenarioSet& set = *s->scenarios;
+  std::vector<int> missions;
+  auto tasks = req.find("tasks");
+  if (tasks == req.end() || tasks->is_null()) {
+    for (std::size_t i = 0; i < set.missions.size(); ++i) missions.push_back(static_cast<int>(i));
+  } else {
+    if (!tasks->is_array() || tasks->empty()) return Error(s, "\"tasks\" must be a non-empty array of task ids");
+    for (const json& t : *tasks) {
+      int m = t.is_string() ? ScenarioSet_FindMission(set, t.get_ref<const std::string&>()) : -1;
+      if (m < 0) return Error(s, "\"tasks\" holds an unknown task id: " + (t.is_string() ? Echo(t.get_ref<const std::string&>()) : std::string(TypeName(t))));
+      missions.push_back(m);
+    }
+  }
+  auto count = req.find("seeds");
+  auto first = req.find("first_seed");
+  if (count == req.end() || !count->is_number_integer() || count->get<std::int64_t>() < 1 ||
+      count->get<std::int64_t>() > kMaxEvaluateSeeds) {
+    return Error(s, "\"seeds\" must be an integer from 1 to 10000");
+  }
+  std::uint64_t first_seed = 0;
+  if (first != req.end() && !first->is_null()) {
+    if (!first->is_number_integer() || first->get<std::int64_t>() < 0 ||
+        first->get<std::uint64_t>() > kMaxSeed - kMaxEvaluateSeeds) {
+      return Error(s, "\"first_seed\" must be a non-negative integer");
+    }
+    first_seed = first->get<std::uint64_t>();
+  }
+  int seeds = static_cast<int>(count->get<std::int64_t>());
+
+  Episode& ep = s->evaluation;
+  if (ep.scenarios != s->scenarios) Episode_Init(&ep, s->scenarios);
+  PolicyAction pa;
+  std::string& out = s->response;
+  out.assign("{\"ok\":true,\"policy\":");
+  Json_String(&out, PolicyKind_Name(kind));
+  out.append(",\"first_seed\":" + std::to_string(first_seed) + ",\"seeds\":" + std::to_string(seeds) + ",\"results\":[");
+  for (std::size_t i = 0; i < missions.size(); ++i) {
+    std::string scores, successes, steps;
+    for (int k = 0; k < seeds; ++k) {
+      std::uint64_t seed = first_seed + static_cast<std::uint64_t>(k);
+      Episode_Reset(&ep, missions[i], seed);
+      while (!ep.done) {
+        Policy_Act(kind, PolicyView_Of(ep), seed, &pa);
+        Episode_Step(&ep, pa.action);
+      }
+      if (k) { scores.push_back(','); successes.push_back(','); steps.push_back(','); }
+      Json_Cents(&scores, ep.cumulative);
+      Json_Bool(&successes, ep.success);
+      Json_Int(&steps, ep.step_count);
+    }
+    if (i) out.push_back(',');
+    out.append("{\"task\":");
+    Json_String(&out, set.missions[static_cast<std::size_t>(missions[i])].task_id);
+    out.append(",\"scores\":[").append(scores).append("],\"success\":[").append(successes);
+    out.append("],\"steps\":[").append(steps).append("]}");
+  }
+  out.append("]}");
+  return out;
+}
+
+// Switches the session to a scenario pack ({"files":[{"name","text"}]}) or back
+// to the set it started with ({"builtin":true}); the current episode ends.
+const std::string& LoadScenarios(Session* s, const json& req) {
+  auto builtin = req.find("builtin");
+  if (builtin != req.end() && builtin->is_boolean() && builtin->get<bool>()) {
+    s->pack.reset();
+    s->scenarios = s->initial;
+  } else {
+    auto files = req.find("files");
+    if (files == req.end() || !files->is_array()) {
+      return Error(s, "load_scenarios needs \"files\": [{\"name\":\"missions/x.json\",\"text\":\"…\"},…] or \"builtin\":true");
+    }
+    std::vector<SourceFile> sources;
+    for (std::size_t i = 0; i < files->size(); ++i) {
+      const json& f = (*files)[i];
+      auto name = f.is_object() ? f.find("name") : f.end();
+      auto text = f.is_object() ? f.find("text") : f.end();
+      if (!f.is_object() || name == f.end() || text == f.end() || !name->is_string() || !text->is_string()) {
+        return Error(s, "files[" + std::to_string(i) + "] must be {\"name\": string, \"text\": string}");
+      }
+      sources.push_back({name->get<std::string>(), text->get<std::string>()});
+    }
+    auto pack = std::make_unique<ScenarioSet>();
+    std::string error;
+    if (!Scenarios_Load(sources, pack.get(), &error)) return Error(s, error);
+    s->pack = std::move(pack);
+    s->scenarios = s->pack.get();
+  }
+  Episode_Init(&s->episode, s->scenarios);
+  Episode_Init(&s->evaluation, s->scenarios);
+  return Tasks(s);
+}
+
 }  // namespace
 
 void Session_Init(Session* s, const ScenarioSet* scenarios) {
   s->scenarios = scenarios;
+  s->initial = scenarios;
+  s->pack.reset();
   Episode_Init(&s->episode, scenarios);
+  Episode_Init(&s->evaluation, scenarios);
   s->response.reserve(4096);
 }
 
 const std::string& Session_HandleLine(Session* s, std::string_view line) {
-  if (line.size() > kMaxRequestBytes) return Error(s, "request line longer than 1 MiB");
+  if (line.size() > kMaxRequestBytes) return Error(s, "request line longer than 4 MiB");
   // The parser stops at a raw NUL as if the input ended there; JSON text never
   // holds one (inside strings it is written \u0000), so refuse the line.
   if (line.find('\0') != std::string_view::npos) return Error(s, "request is not valid JSON (it contains a NUL byte)");
@@ -259,7 +399,7 @@ const std::string& Session_HandleLine(Session* s, std::string_view line) {
   if (!req.is_object()) return Error(s, "request must be a JSON object with an \"op\" field");
   auto op = req.find("op");
   if (op == req.end() || !op->is_string()) {
-    return Error(s, "request needs \"op\": one of tasks, spec, reset, step, state");
+    return Error(s, "request needs \"op\": one of tasks, spec, reset, step, state, act, evaluate, load_scenarios");
   }
   const std::string& name = op->get_ref<const std::string&>();
   if (name == "step") return Step(s, req);
@@ -267,7 +407,10 @@ const std::string& Session_HandleLine(Session* s, std::string_view line) {
   if (name == "state") return State(s);
   if (name == "tasks") return Tasks(s);
   if (name == "spec") return Spec(s);
-  return Error(s, "unknown op " + Echo(name) + "; ops are: tasks, spec, reset, step, state");
+  if (name == "act") return Act(s, req);
+  if (name == "evaluate") return Evaluate(s, req);
+  if (name == "load_scenarios") return LoadScenarios(s, req);
+  return Error(s, "unknown op " + Echo(name) + "; ops are: tasks, spec, reset, step, state, act, evaluate, load_scenarios");
 }
 
 void Protocol_WriteObservation(const Episode& ep, std::string* out) {

@@ -3,6 +3,7 @@
 // module, so both answer byte for byte the same.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -10,20 +11,28 @@
 
 namespace support_env {
 
-/// Longest request line accepted; longer ones get {"ok":false,...}.
-constexpr std::size_t kMaxRequestBytes = 1 << 20;
+/// Longest request line accepted (a scenario pack travels in one line); longer
+/// ones get {"ok":false,...}.
+constexpr std::size_t kMaxRequestBytes = 4 << 20;
+
+/// Most episodes one evaluate request may run per task.
+constexpr int kMaxEvaluateSeeds = 10000;
 
 /// A client's session: the scenario set it plays and its current episode.
 struct Session {
-  const ScenarioSet* scenarios = nullptr;
+  const ScenarioSet* scenarios = nullptr;   // what is played: `initial` or `pack`
+  const ScenarioSet* initial = nullptr;     // the set the session was created with
+  std::unique_ptr<ScenarioSet> pack;        // a set loaded with load_scenarios
   Episode episode;
-  std::string response;   // last response; keeps its capacity
+  Episode evaluation;                       // evaluate runs here, leaving `episode` alone
+  std::string response;                     // last response; keeps its capacity
 };
 
 /// Binds a session to a scenario set (which must outlive it).
 void Session_Init(Session* s, const ScenarioSet* scenarios);
 
-/// Serves one request ({"op":"tasks"|"spec"|"reset"|"step"|"state",…}) and
+/// Serves one request ({"op":"tasks"|"spec"|"reset"|"step"|"state"|"act"|
+/// "evaluate"|"load_scenarios",…}; see README "Protocol") and
 /// returns the response line, without a newline; valid until the next call.
 /// Never throws or aborts, whatever the bytes.
 const std::string& Session_HandleLine(Session* s, std::string_view line);
