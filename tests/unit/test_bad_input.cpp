@@ -109,18 +109,18 @@ TEST_CASE("bad input: missing or mistyped op", "[bad_input]") {
   Playing p;
   for (const char* line : {"{}", "{\"task\":\"billing_receipt\"}", "{\"op\":5}", "{\"op\":null}", "{\"op\":[\"step\"]}"}) {
     INFO("line: " << line);
-    CHECK(p.Refused(line) == "request needs \"op\": one of tasks, spec, reset, step, state");
+    CHECK(p.Refused(line) == "request needs \"op\": one of tasks, spec, reset, step, state, act, evaluate, load_scenarios");
   }
 }
 
 TEST_CASE("bad input: unknown op names it and lists the ops", "[bad_input]") {
   Playing p;
-  CHECK(p.Refused(R"({"op":"fly"})") == "unknown op \"fly\"; ops are: tasks, spec, reset, step, state");
+  CHECK(p.Refused(R"({"op":"fly"})") == "unknown op \"fly\"; ops are: tasks, spec, reset, step, state, act, evaluate, load_scenarios");
   CHECK(Has(p.Refused(R"({"op":"STEP"})"), "\"STEP\""));
   // A long unknown op is quoted only in part.
   std::string err = p.Refused(json{{"op", std::string(500, 'x')}}.dump());
   CHECK(err.size() < 200);
-  CHECK(Has(err, "ops are: tasks, spec, reset, step, state"));
+  CHECK(Has(err, "ops are: tasks, spec, reset, step, state, act, evaluate, load_scenarios"));
 }
 
 TEST_CASE("bad input: step before reset", "[bad_input]") {
@@ -304,9 +304,9 @@ TEST_CASE("bad input: a 100 KB message is an invalid action", "[bad_input]") {
   std::string huge(100 * 1024, 'x');
   CHECK(p.Invalid(StepLine({{"action_type", "resolve_ticket"}, {"message_to_customer", huge}})) ==
         "message_to_customer is longer than 2000 bytes: shorten it");
-  // A 100 KB line of garbage, and a line over 1 MiB.
+  // A 100 KB line of garbage, and a line over 4 MiB.
   CHECK(p.Refused(std::string(100 * 1024, '{')) == "request is not valid JSON");
-  CHECK(p.Refused(std::string((1 << 20) + 1, ' ')) == "request line longer than 1 MiB");
+  CHECK(p.Refused(std::string(kMaxRequestBytes + 1, ' ')) == "request line longer than 4 MiB");
   p.FinishesWell();
 }
 
@@ -392,7 +392,7 @@ TEST_CASE("bad input: deeply nested arrays", "[bad_input]") {
   std::string deep_objects;
   for (int i = 0; i < 10000; ++i) deep_objects += "{\"a\":";
   deep_objects += "1" + std::string(10000, '}');
-  CHECK(p.Refused(deep_objects) == "request needs \"op\": one of tasks, spec, reset, step, state");
+  CHECK(p.Refused(deep_objects) == "request needs \"op\": one of tasks, spec, reset, step, state, act, evaluate, load_scenarios");
   CHECK(p.Refused(std::string(10000, '[')) == "request is not valid JSON");
   p.FinishesWell();
 }
