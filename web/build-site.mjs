@@ -1,5 +1,6 @@
 // Assembles the static site in dist/: the page sources of web/, the fonts from
-// the npm Fontsource packages, the engine (built into dist/ by CMake), and a
+// the npm Fontsource packages, the engine (linked into dist/ by CMake) and its
+// JS API (engine/wasm/support-env.mjs), the JSON Schemas, and a
 // service worker whose cache name is a hash of everything it caches, so a new
 // build replaces the old cache.
 //
@@ -13,7 +14,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const WEB = join(ROOT, 'web');
 const DIST = join(ROOT, 'dist');
 const NOT_SHIPPED = new Set(['build-site.mjs', 'sw.js', 'README.md']);
-const ENGINE = ['support-env.mjs', 'support-env-core.mjs', 'support-env-core.wasm'];
+const ENGINE = ['support-env-core.mjs', 'support-env-core.wasm'];  // linked by CMake
 const FONTS = [
   ['@fontsource/barlow-condensed', 'barlow-condensed-latin-700-normal.woff2'],
   ['@fontsource/barlow-condensed', 'barlow-condensed-latin-800-normal.woff2'],
@@ -37,11 +38,21 @@ async function main() {
       throw new Error(`dist/${name} is missing: build the engine first (cmake --build --preset wasm)`);
     }
   }
+  await copyFile(join(ROOT, 'engine', 'wasm', 'support-env.mjs'), join(DIST, 'support-env.mjs'));
   for (const file of await listFiles(WEB)) {
     const rel = relative(WEB, file);
     if (NOT_SHIPPED.has(rel)) continue;
     await mkdir(join(DIST, rel, '..'), { recursive: true });
     await copyFile(file, join(DIST, rel));
+  }
+  // JSON Schemas of actions, observations, scenario files and trajectories.
+  try {
+    for (const file of await readdir(join(ROOT, 'scenarios', 'schema'))) {
+      await mkdir(join(DIST, 'schema'), { recursive: true });
+      await copyFile(join(ROOT, 'scenarios', 'schema', file), join(DIST, 'schema', file));
+    }
+  } catch (e) {
+    if (e.code !== 'ENOENT') throw e;
   }
   await mkdir(join(DIST, 'fonts'), { recursive: true });
   for (const [pkg, file] of FONTS) {

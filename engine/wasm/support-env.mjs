@@ -8,6 +8,10 @@
 //   env.step({action_type: 'classify_issue', category_guess: 'Billing'});
 //                                                  // {ok, observation, reward, done, info}
 //   env.state();  env.spec();  env.close();
+//   env.act({policy: 'reference'});                // {ok, action}: a built-in agent's next action
+//   env.evaluate({policy: 'reference', seeds: 100}); // {ok, results:[{task, scores, success, steps}]}
+//   env.loadScenarios([{name: 'missions/x.json', text}, …]);  // play a scenario pack
+//   env.useBuiltInScenarios();
 //
 // Results are the protocol's JSON responses (mission.md §3.1) as plain
 // objects. A request the engine cannot serve (unknown task, step after the
@@ -91,6 +95,26 @@ export class SupportEnv {
 
   /** The episode's bookkeeping: {ok, state}. */
   state() { return this.#call({ op: 'state' }); }
+
+  /** A built-in policy's next action for the current episode, not taken: {ok, action}. */
+  act({ policy = 'reference' } = {}) { return this.#call({ op: 'act', policy }); }
+
+  /**
+   * Plays a built-in policy over tasks x seeds inside the engine:
+   * {ok, policy, first_seed, seeds, results: [{task, scores[], success[], steps[]}]}.
+   */
+  evaluate({ policy = 'reference', tasks = null, seeds = 1, firstSeed = 0 } = {}) {
+    return this.#call({ op: 'evaluate', policy, tasks, seeds, first_seed: firstSeed });
+  }
+
+  /**
+   * Switches to a scenario pack: files [{name: 'missions/….json' | 'kb/….json', text}].
+   * Returns {ok, tasks}; a broken pack throws SupportEnvError "<file>: <JSON path>: problem".
+   */
+  loadScenarios(files) { return this.#call({ op: 'load_scenarios', files }); }
+
+  /** Switches back to the built-in missions: {ok, tasks}. */
+  useBuiltInScenarios() { return this.#call({ op: 'load_scenarios', builtin: true }); }
 
   /** Frees the session; further calls throw. */
   close() {
