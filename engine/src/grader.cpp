@@ -126,9 +126,9 @@ MessageVerdict Grader_CheckMessage(const ScenarioSet& set, const Mission& missio
   if (Text_IsBlank(message)) {
     return req.message_must_state.empty() ? MessageVerdict::Ok : MessageVerdict::MissingFix;
   }
-  Text_Normalize(message, scratch);
-  Text norm{*scratch, {}};
-  Text_Signature(norm.normalized, &norm.signature);
+  Text norm;
+  Text_Normalize(message, scratch, &norm.signature);
+  norm.normalized = *scratch;
   for (const Phrase& phrase : req.message_must_not_state) {
     if (Asserted(norm, phrase)) return MessageVerdict::ContradictsPolicy;
   }

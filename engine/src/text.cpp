@@ -9,6 +9,15 @@ bool Text_IsValidUtf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   std::size_t n = s.size(), i = 0;
   while (i < n) {
+    // Most text is ASCII: skip it eight bytes at a time.
+    if (i + 8 <= n) {
+      std::uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      if ((word & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     unsigned char c = p[i];
     if (c < 0x80) { ++i; continue; }
     std::size_t len;
@@ -34,20 +43,54 @@ bool Text_IsBlank(std::string_view s) {
   });
 }
 
-void Text_Normalize(std::string_view s, std::string* out) {
+namespace {
+
+// What Text_Normalize writes for each byte: itself, its lower case, or 0 for a
+// separator (anything but an ASCII letter or digit, or a non-ASCII byte).
+struct NormalizeTable {
+  char to[256];
+  constexpr NormalizeTable() : to() {
+    for (int c = 0; c < 256; ++c) {
+      bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+      to[c] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : keep ? static_cast<char>(c) : '\0';
+    }
+  }
+};
+constexpr NormalizeTable kNormalize;
+
+std::uint32_t HashWord(const char* p, std::size_t n);
+
+}  // namespace
+
+void Text_Normalize(std::string_view s, std::string* out, WordSignature* sig) {
   // Writes through a raw pointer into a buffer sized for the worst case, then
   // trims: a per-character push_back costs several times more.
   out->resize(s.size() + 2);
   char* o = &(*out)[0];
   std::size_t n = 0;
   o[n++] = ' ';
+  std::size_t word_start = 1;
+  auto end_word = [&] {
+    if (sig != nullptr && n > word_start) {
+      std::uint32_t bit = HashWord(o + word_start, n - word_start) & 255u;
+      sig->bits[bit >> 6] |= 1ull << (bit & 63);
+    }
+  };
+  if (sig != nullptr) *sig = WordSignature{};
   for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c >= 'A' && c <= 'Z') o[n++] = static_cast<char>(c - 'A' + 'a');
-    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) o[n++] = ch;
-    else if (o[n - 1] != ' ') o[n++] = ' ';
+    char c = kNormalize.to[static_cast<unsigned char>(ch)];
+    if (c != '\0') {
+      o[n++] = c;
+    } else if (o[n - 1] != ' ') {
+      end_word();
+      o[n++] = ' ';
+      word_start = n;
+    }
   }
-  if (o[n - 1] != ' ') o[n++] = ' ';
+  if (o[n - 1] != ' ') {
+    end_word();
+    o[n++] = ' ';
+  }
   out->resize(n);
 }
 

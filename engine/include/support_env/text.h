@@ -15,11 +15,14 @@ bool Text_IsValidUtf8(std::string_view s);
 /// True when s has no character other than whitespace.
 bool Text_IsBlank(std::string_view s);
 
+struct WordSignature;
+
 /// Lower-cases ASCII letters, keeps ASCII digits and any non-ASCII byte (so
 /// "café" stays one word), turns everything else into single spaces, and pads
 /// the result with one space at each end: " sign in again ". `out` keeps its
-/// capacity between calls.
-void Text_Normalize(std::string_view s, std::string* out);
+/// capacity between calls. When `sig` is given, it receives the signature of
+/// the result (as Text_Signature would compute it), in the same pass.
+void Text_Normalize(std::string_view s, std::string* out, WordSignature* sig = nullptr);
 
 /// True when `phrase` (already normalised, no padding) occurs in `normalized`
 /// (output of Text_Normalize) on whole-word boundaries.
