@@ -56,7 +56,11 @@ int main(int argc, char** argv) {
   } else {
     std::vector<SourceFile> files;
     loaded = Scenarios_ReadDirectory(dir, &files, &error) && Scenarios_Load(files, &scenarios, &error);
-    if (!loaded && !error.empty() && error.rfind(dir, 0) != 0) error = dir + "/" + error;
+    // Loader errors name a file inside the folder ("missions/x.json: …") or none at all.
+    if (!loaded && error.rfind(dir, 0) != 0) {
+      bool names_file = error.rfind("missions/", 0) == 0 || error.rfind("kb/", 0) == 0;
+      error = dir + (names_file ? "/" : ": ") + error;
+    }
   }
   if (!loaded) {
     std::fprintf(stderr, "support-env: %s\n", error.c_str());
