@@ -288,6 +288,7 @@ bool LoadMission(const SourceFile& f, const KnowledgeBase& kb, Mission* m, std::
       return r.Fail(p + ".clarification", "a mission that needs clarification must say what the customer reveals "
                                           "(here or in $.customer.clarification)");
     }
+    if (!suffix.empty() && Text_IsBlank(suffix)) return r.Fail(p + ".ticket_suffix", "expected \"\" or a suffix with letters or digits");
     var.ticket_id = suffix.empty() ? ticket_id : ticket_id + "-" + suffix;
     m->variants.push_back(std::move(var));
   }
