@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite (README quick start, and .ci/run): native tests through
 # CTest, the Node tests of the WebAssembly module (including the native/wasm
-# cross-check), the native suite again under ASan + UBSan, and a fuzz smoke.
+# cross-check), serve.py's tests, the dashboard in headless Chromium, the
+# native suite again under ASan + UBSan, and a fuzz smoke.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -13,6 +14,12 @@ ctest --preset native -j"$jobs"
 
 echo "== WebAssembly module (Node $(node --version))"
 node --test tests/js/*.test.mjs
+
+echo "== serve.py"
+python3 -m unittest discover -s tests/python
+
+echo "== dashboard in headless Chromium"
+node --test tests/browser/
 
 echo "== native tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake --preset asan >/dev/null

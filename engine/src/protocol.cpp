@@ -96,7 +96,7 @@ const std::string& Spec(Session* s) {
       "{\"action_type\":\"resolve_ticket\",\"field\":\"message_to_customer\",\"terminal\":true,"
       "\"rewards\":[{\"when\":\"correct terminal action, every requirement met\",\"reward\":0.90},"
       "{\"when\":\"correct terminal action, a requirement unmet\",\"reward\":0.30}]},"
-      "{\"action_type\":\"escalate_to_human\",\"field\":\"message_to_customer\",\"terminal\":true,"
+      "{\"action_type\":\"escalate_to_human\",\"field\":\"message_to_customer\",\"optional\":true,\"terminal\":true,"
       "\"rewards\":[{\"when\":\"correct terminal action, every requirement met\",\"reward\":0.90},"
       "{\"when\":\"correct terminal action, a requirement unmet\",\"reward\":0.30}]}]}}");
   return out;

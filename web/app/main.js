@@ -1,0 +1,39 @@
+// Entry point: load the engine once, fill the page from it, make the demo
+// playable, then register the service worker (offline play).
+import createSupportEnv from '../support-env.mjs';
+import { $, h } from './dom.js';
+import { renderSections, initTicker } from './sections.js';
+import { initDemo } from './demo.js';
+
+initTicker();
+
+try {
+  const started = performance.now();
+  const env = await createSupportEnv();
+  const { spec } = env.spec();
+  const { tasks } = env.tasks();
+  const demo = initDemo({ env, spec, tasks });
+  renderSections({ spec, tasks, onChoose: (id) => demo.choose(id) });
+  const ms = Math.round(performance.now() - started);
+  $('engine-status').textContent = 'Engine ready';
+  $('footer-engine').textContent = `Engine: WebAssembly, ready in ${ms} ms, running in this tab.`;
+  document.documentElement.dataset.ready = 'true';
+  performance.mark('playable');
+} catch (error) {
+  $('engine-status').textContent = 'Engine unavailable';
+  const message = $('episode-error');
+  message.textContent = `The engine could not load in this browser: ${error.message}`;
+  message.hidden = false;
+  $('footer-engine').textContent = 'Engine: unavailable in this browser.';
+  for (const id of ['mission-list', 'action-list']) {
+    const list = $(id);
+    list.removeAttribute('aria-busy');
+    list.replaceChildren(h('li', { class: 'load-failed' }, 'This section is filled by the engine, which could not load here.'));
+  }
+}
+
+if ('serviceWorker' in navigator) {
+  const register = () => navigator.serviceWorker.register('./sw.js').catch(() => {});
+  if (document.readyState === 'complete') register();
+  else addEventListener('load', register, { once: true });
+}
