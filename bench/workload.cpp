@@ -1,16 +1,10 @@
 #include "workload.h"
 
 #include "../engine/src/json_writer.h"
+#include "../engine/src/splitmix.h"
 
 namespace support_env {
 namespace {
-
-std::uint64_t Next(std::uint64_t* s) {
-  std::uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
 
 ScriptedAction Make(ActionType type, std::string text = {}, Category c = Category::Billing) {
   ScriptedAction a;
@@ -54,9 +48,9 @@ std::vector<ScriptedEpisode> Workload_Make(const ScenarioSet& set, int episodes,
       ep.actions.push_back(Make(ActionType::SearchKb, art.title));
       ep.actions.push_back(Make(m.correct_terminal, Resolution(m)));
     } else {
-      int n = 1 + static_cast<int>(Next(&rng) % 10);
+      int n = 1 + static_cast<int>(SplitMix64(&rng) % 10);
       for (int i = 0; i < n; ++i) {
-        std::uint64_t r = Next(&rng);
+        std::uint64_t r = SplitMix64(&rng);
         auto type = static_cast<ActionType>(r % kActionTypeCount);
         ScriptedAction a = Make(type, kRandomTexts[(r >> 8) % (sizeof kRandomTexts / sizeof *kRandomTexts)],
                                 static_cast<Category>((r >> 16) % kCategoryCount));

@@ -1,5 +1,6 @@
 #include "support_env/episode.h"
 
+#include "splitmix.h"
 #include "support_env/grader.h"
 #include "support_env/text.h"
 
@@ -14,13 +15,6 @@ constexpr Cents kSearchCap = 5;
 constexpr Cents kFirstQuestion = 1;
 constexpr Cents kTerminalSuccess = 90;
 constexpr Cents kTerminalPartial = 30;
-
-std::uint64_t SplitMix64(std::uint64_t* state) {
-  std::uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
 
 void AddLine(Episode* ep, Role role, std::string_view text) {
   if (ep->line_count >= kMaxConversationLines) return;  // bounded by construction

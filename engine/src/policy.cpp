@@ -1,5 +1,6 @@
 #include "support_env/policy.h"
 
+#include "splitmix.h"
 #include "support_env/text.h"
 
 namespace support_env {
@@ -142,13 +143,6 @@ void ActReference(const PolicyView& v, PolicyAction* out) {
 
 // --------------------------------------------------------------------- random
 
-std::uint64_t Mix(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
 constexpr const char* kRandomQueries[] = {"refund", "error", "account", "payment", "app", "password", "invoice", "help"};
 constexpr const char* kRandomMessages[] = {
     "Could you tell me more about the problem?", "We have looked into this and it should be fixed now.",
@@ -156,9 +150,9 @@ constexpr const char* kRandomMessages[] = {
     "I have passed this on to the team."};
 
 void ActRandom(const PolicyView& v, std::uint64_t seed, PolicyAction* out) {
-  std::uint64_t r = Mix(seed ^ Mix(static_cast<std::uint64_t>(v.step_count) + 1));
+  std::uint64_t r = SplitMix64_Hash(seed ^ SplitMix64_Hash(static_cast<std::uint64_t>(v.step_count) + 1));
   auto type = static_cast<ActionType>(r % kActionTypeCount);
-  r = Mix(r);
+  r = SplitMix64_Hash(r);
   switch (type) {
     case ActionType::ClassifyIssue: Set(out, type, {}, static_cast<Category>(r % kCategoryCount)); break;
     case ActionType::SearchKb: Set(out, type, kRandomQueries[r % (sizeof kRandomQueries / sizeof *kRandomQueries)]); break;

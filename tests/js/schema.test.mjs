@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Ajv2020 from 'ajv/dist/2020.js';
+import { rng } from './helpers.mjs';
 
 const { createSupportEnv } = await import(new URL('../../dist/support-env.mjs', import.meta.url));
 
@@ -283,20 +284,6 @@ test('the action schema: required fields per type, enums, unknown fields, length
 
 // --------------------------------------------------- the engine's own output
 
-/** mulberry32: deterministic, so a failure replays. */
-function rng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  next.int = (n) => Math.floor(next() * n);
-  next.pick = (list) => list[next.int(list.length)];
-  return next;
-}
 
 const CATEGORIES = ['Billing', 'Technical', 'Refund_Request'];
 const QUERIES = ['receipt', 'error 404 after login', 'refund ebook', 'blank white screen', 'app crashes', 'yearly plan mistake',
