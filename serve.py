@@ -40,7 +40,7 @@ CONTENT_TYPES = {
 
 # Same policy as the page's meta tag: only this origin, plus compiling the wasm.
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; font-src 'self'; "
-       "img-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+       "img-src 'self' data:; connect-src 'self' https: http://127.0.0.1:* http://localhost:*; worker-src 'self'; manifest-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
 

@@ -1,11 +1,14 @@
-// Accessibility and layout: axe-core on the idle page and mid-episode,
-// keyboard-only play, the 390 px mobile layout, and screenshots of the
-// desktop and mobile views (build/screenshots/).
+// Accessibility and layout: axe-core on the idle page, mid-episode and on the
+// agent runner, trajectory tools, pack loader and Evaluation Lab; keyboard-only
+// play and evaluation; the 390 px mobile layout; and screenshots of the desktop
+// and mobile views (build/screenshots/).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  AXE, act, gotoReady, launchBrowser, openPage, screenshotDir, startMission, startServer, text, tid, walkthrough,
+  AXE, ROOT, act, gotoExtras, launchBrowser, openPage, playAs, screenshotDir, startMission, startServer, text, tid, waitDone, walkthrough,
 } from './harness.mjs';
+
+const PACK = `${ROOT}examples/packs/password-lockout/`;
 
 let server;
 let browser;
@@ -20,7 +23,7 @@ after(async () => {
 async function withPage(fn, options) {
   const session = await openPage(browser, server.url, options);
   try {
-    await gotoReady(session.page, server.url);
+    await gotoExtras(session.page, server.url);
     await fn(session);
     assert.deepEqual(session.problems, [], 'console or page errors');
     assert.deepEqual(session.foreign(), [], 'requests that left 127.0.0.1');
@@ -50,6 +53,29 @@ test('axe-core: no serious or critical violations, idle, mid-episode and done', 
   assert.deepEqual(await axeViolations(page), [], 'episode over');
 }, { bypassCSP: true }));
 
+/** Runs the Evaluation Lab from its controls and waits for the results. */
+async function runLab(page, policy, seeds) {
+  await page.selectOption(tid('lab-policy'), policy);
+  await page.fill(tid('lab-seeds'), String(seeds));
+  await page.click(tid('lab-run'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="lab"]').dataset.state === 'done', null, { timeout: 20_000 });
+}
+
+test('axe-core: agent runner, LLM settings, trajectory tools, packs and the Evaluation Lab', () => withPage(async ({ page }) => {
+  await playAs(page, 'reference', 'vip_outage', 1);
+  await waitDone(page);
+  await page.click(tid('copy-link'));
+  await page.setInputFiles(tid('pack-files'), [{ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{') }]);
+  await page.locator(tid('pack-error')).waitFor();
+  await runLab(page, 'random', 20);
+  await page.selectOption(tid('lab-policy'), 'llm');
+  await page.selectOption(tid('player-select'), 'llm');
+  assert.deepEqual(await axeViolations(page), [], 'agent panel, LLM settings, share link, pack error, lab results');
+  await page.setInputFiles(tid('pack-files'), [`${PACK}missions/01_account_lockout.json`, `${PACK}kb/articles.json`]);
+  await page.locator(tid('pack-active')).waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'a pack loaded');
+}, { bypassCSP: true }));
+
 test('landmarks, headings and labels are in place', () => withPage(async ({ page }) => {
   const outline = await page.evaluate(() => ({
     h1: [...document.querySelectorAll('h1')].map((h) => h.textContent.replace(/\s+/g, ' ').trim()),
@@ -61,7 +87,8 @@ test('landmarks, headings and labels are in place', () => withPage(async ({ page
     lang: document.documentElement.lang,
   }));
   assert.deepEqual(outline.h1, ['Customer Support Command Center']);
-  assert.deepEqual(outline.h2, ['6 Ticket Missions', '5 Core Actions. Policy-first execution.', 'Play the environment.', 'Setup in 60 seconds.']);
+  assert.deepEqual(outline.h2, ['6 Ticket Missions', '5 Core Actions. Policy-first execution.', 'Play the environment.',
+    'Measure an agent. Thousands of episodes.', 'Setup in 60 seconds.']);
   assert.equal(outline.main, 1);
   assert.equal(outline.banner, 1);
   assert.equal(outline.contentinfo, 1);
@@ -151,6 +178,42 @@ test('keyboard only: a whole mission played with Tab, arrows, typing and Enter',
   assert.ok(await page.locator(tid('episode-error')).isHidden());
 }));
 
+test('keyboard only: an agent plays, and an evaluation runs', () => withPage(async ({ page }) => {
+  // Who plays: the reference agent, chosen with the arrows.
+  await tabTo(page, 'player-select');
+  await arrowTo(page, 'reference');
+  assert.ok(await page.locator(tid('agent-panel')).isVisible());
+  await tabTo(page, 'speed-input');
+  await page.keyboard.press('End');
+  assert.equal(await page.locator(tid('speed-value')).textContent(), 'Max');
+  await tabTo(page, 'play-pause');
+  await page.keyboard.press('Enter');
+  await waitDone(page);
+  assert.equal(await page.locator(tid('outcome')).getAttribute('data-success'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'play-pause', 'focus stays on Play');
+
+  // The trajectory tools are next in the tab order.
+  await tabTo(page, 'export-trajectory');
+  await tabTo(page, 'import-trajectory');
+  await tabTo(page, 'copy-link');
+  await page.keyboard.press('Enter');
+  await page.locator(tid('share-url')).waitFor();
+
+  // The Evaluation Lab: untick missions with Space, type N, Enter runs it.
+  await tabTo(page, 'lab-mission-billing_receipt');
+  await page.keyboard.press('Space');
+  assert.equal(await page.locator(tid('lab-mission-billing_receipt')).isChecked(), false);
+  await tabTo(page, 'lab-seeds');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('30');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="lab"]').dataset.state === 'done');
+  assert.equal(await page.locator(`${tid('lab-table')} tbody tr`).count(), 5);
+  await tabTo(page, 'lab-run', { back: true });
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="lab-results"]').dataset.runs === '2');
+}));
+
 test('mobile 390×844: no horizontal scroll, and the demo plays by touch', () => withPage(async ({ page }) => {
   const overflow = () => page.evaluate(() => document.scrollingElement.scrollWidth - innerWidth);
   assert.ok(await overflow() <= 0, 'idle page fits');
@@ -168,6 +231,26 @@ test('mobile 390×844: no horizontal scroll, and the demo plays by touch', () =>
   await act(page, steps.at(-1));
   assert.equal(await page.locator(tid('outcome')).getAttribute('data-success'), 'true');
   assert.ok(await overflow() <= 0, 'finished page fits');
+}, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }));
+
+test('mobile 390×844: the agent runner, packs and Evaluation Lab fit', () => withPage(async ({ page }) => {
+  const overflow = () => page.evaluate(() => document.scrollingElement.scrollWidth - innerWidth);
+  await page.setInputFiles(tid('pack-files'), [`${PACK}missions/01_account_lockout.json`, `${PACK}kb/articles.json`]);
+  await page.locator(tid('pack-active')).waitFor();
+  await playAs(page, 'reference', 'account_lockout', 0);
+  await waitDone(page);
+  await page.click(tid('copy-link'));
+  await runLab(page, 'reference', 1000);
+  await page.selectOption(tid('player-select'), 'llm');
+  assert.ok(await overflow() <= 0, 'the page fits');
+  for (const id of ['player-select', 'play-pause', 'step-once', 'speed-input', 'llm-base', 'llm-token', 'export-trajectory', 'copy-link',
+    'pack-reset', 'lab-run', 'lab-seeds', 'lab-policy']) {
+    const box = await page.locator(tid(id)).boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= 390, `${id} is inside the viewport`);
+    assert.ok(box.height >= 40, `${id} is a comfortable touch target`);
+  }
+  const table = await page.locator('.table-wrap').evaluate((el) => ({ scroll: el.scrollWidth > el.clientWidth, width: el.getBoundingClientRect().right }));
+  assert.ok(table.scroll && table.width <= 390, 'the wide table scrolls inside its own box');
 }, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }));
 
 test('reduced motion stops the ticker; otherwise it moves and can be paused', async () => {
@@ -199,6 +282,28 @@ test('screenshots: desktop and mobile, idle, mid-episode and done', async () => 
       await page.click(tid('submit-action'));
       await page.locator(tid('outcome')).waitFor();
       await page.screenshot({ path: `${dir}${name}-done.png`, fullPage: true, animations: 'disabled' });
+
+      // The extras: an agent playing, a pack loaded, the Evaluation Lab's results.
+      await page.setInputFiles(tid('pack-files'), [`${PACK}missions/01_account_lockout.json`, `${PACK}kb/articles.json`]);
+      await page.locator(tid('pack-active')).waitFor();
+      await page.locator('#missions').screenshot({ path: `${dir}${name}-pack.png`, animations: 'disabled' });
+      await page.click(tid('pack-reset'));
+      await page.selectOption(tid('lab-policy'), 'random');
+      await page.fill(tid('lab-seeds'), '10');
+      await page.click(tid('lab-run'));
+      await page.waitForFunction(() => document.querySelector('[data-testid="lab"]').dataset.state === 'done');
+      await page.locator('#lab').screenshot({ path: `${dir}${name}-lab.png`, animations: 'disabled' });
+      await page.selectOption(tid('lab-policy'), 'reference');
+      await page.fill(tid('lab-seeds'), '1000');
+      await page.click(tid('lab-run'));
+      await page.waitForFunction(() => document.querySelector('[data-testid="lab-results"]').dataset.runs === '2');
+      await page.locator('#lab').screenshot({ path: `${dir}${name}-lab-1000.png`, animations: 'disabled' });
+      await playAs(page, 'reference', 'dashboard_404', 0);
+      await waitDone(page);
+      await page.click(tid('copy-link'));
+      await page.locator('#demo').screenshot({ path: `${dir}${name}-agent.png`, animations: 'disabled' });
+      await page.selectOption(tid('player-select'), 'llm');
+      await page.locator(tid('agent-panel')).screenshot({ path: `${dir}${name}-llm.png`, animations: 'disabled' });
     }, options);
   }
 });

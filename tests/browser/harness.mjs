@@ -112,3 +112,57 @@ export function screenshotDir() {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return SCREENSHOTS;
 }
+
+/** Loads the page and waits until the extras (agents, trajectories, packs, Evaluation Lab) are ready too. */
+export async function gotoExtras(page, url) {
+  await gotoReady(page, url);
+  await page.waitForSelector('html[data-extras="ready"]', { timeout: 10_000 });
+}
+
+/**
+ * Runs fn(session) in a fresh context with the page loaded (extras ready), then
+ * asserts: no console or page error (but those matching an `ignore` pattern),
+ * and no request outside `url`'s origin (plus any `allow` origins, e.g. a
+ * stand-in model server on 127.0.0.1).
+ */
+export async function inPage(browser, url, fn, { allow = [], ignore = [], ...options } = {}) {
+  const session = await openPage(browser, url, options);
+  try {
+    await gotoExtras(session.page, url);
+    await fn(session);
+    const { default: assert } = await import('node:assert/strict');
+    assert.deepEqual(session.problems.filter((p) => !ignore.some((re) => re.test(p))), [], 'console or page errors');
+    const allowed = [...allow, `blob:${new URL(url).origin}/`];  // exported trajectories
+    assert.deepEqual(session.foreign().filter((u) => !allowed.some((a) => u.startsWith(a))), [], 'requests that left the page’s origin');
+    assert.ok(session.requests.every((u) => /^(blob:)?http:\/\/127\.0\.0\.1:/.test(u)), 'every request goes to 127.0.0.1');
+  } finally {
+    await session.context.close();
+  }
+}
+
+/** Chooses who plays, the mission, the seed and the top speed, then presses Play (no wait). */
+export async function playAs(page, who, task, seed = 0) {
+  await page.selectOption(tid('player-select'), who);
+  await page.selectOption(tid('mission-select'), task);
+  await page.fill(tid('seed-input'), String(seed));
+  await page.fill(tid('speed-input'), '4');
+  await page.click(tid('play-pause'));
+}
+
+/** Waits until the demo's episode is over. */
+export const waitDone = (page, timeout = 10_000) =>
+  page.waitForFunction(() => document.querySelector('[data-testid="demo"]').dataset.state === 'done', null, { timeout });
+
+/** What the demo panels show: the things a replay or a share link must reproduce. */
+export const panels = (page) => page.evaluate(() => {
+  const q = (id) => document.querySelector(`[data-testid="${id}"]`);
+  return {
+    ticket: q('ticket-id').textContent,
+    steps: q('ticket-steps').textContent,
+    total: q('reward-total').textContent,
+    state: q('demo').dataset.state,
+    rewards: [...q('reward-log').children].map((li) => li.dataset.reward),
+    log: [...q('reward-log').querySelectorAll('.log-reason')].map((el) => el.textContent),
+    conversation: [...q('conversation').querySelectorAll('.msg')].map((m) => `${m.dataset.role}: ${m.querySelector('.msg-text').textContent}`),
+  };
+});

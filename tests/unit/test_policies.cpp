@@ -136,7 +136,7 @@ TEST_CASE("protocol act: returns the policy's action without taking it", "[polic
         "the episode is over: send {\"op\":\"reset\",…} to start a new one");
 }
 
-TEST_CASE("protocol evaluate: per-task scores, successes and steps; leaves the episode alone", "[policy][protocol]") {
+TEST_CASE("protocol evaluate: per-task scores, successes and steps, and leaves the episode alone", "[policy][protocol]") {
   Client c;
   c.Reset("billing_receipt", 0);
   c.Step(json{{"action_type", "classify_issue"}, {"category_guess", "Billing"}});

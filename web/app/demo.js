@@ -1,7 +1,9 @@
 // The interactive demo: a thin view over the engine. It sends what the user
-// chose to env.reset / env.step and shows exactly what the engine returns
-// (observation, reward, reason, errors); no rule, reward or outcome is
-// computed here.
+// (or an agent, a replay, a share link: see player.js) chose to env.reset /
+// env.step and shows exactly what the engine returns (observation, reward,
+// reason, errors); no rule, reward or outcome is computed here. Every step is
+// kept as a trajectory line ({task, seed, step, action, observation, reward,
+// reason, done}, as inference.py --trajectories writes them).
 import { $, h, icon, breakable, fmtReward, fmtScore, humanize, prefersReducedMotion } from './dom.js';
 import { difficultyBadge, pad2 } from './sections.js';
 
@@ -25,7 +27,8 @@ const OUTCOMES = {
 };
 const SENTIMENT_ICONS = { Happy: 'i-happy', Neutral: 'i-neutral', Upset: 'i-upset', Angry: 'i-angry' };
 
-export function initDemo({ env, spec, tasks }) {
+export function initDemo({ env, spec, tasks: initialTasks }) {
+  let tasks = initialTasks;
   const console_ = $('demo');
   const ui = Object.fromEntries([
     'episode-form', 'mission-select', 'seed-input', 'new-episode', 'episode-error', 'engine-status',
@@ -37,17 +40,28 @@ export function initDemo({ env, spec, tasks }) {
     'conversation', 'chat-subject', 'empty-state', 'reward-log', 'reward-log-empty', 'reward-total', 'step-announcer',
   ].map((id) => [id, $(id)]));
   const fieldOf = new Map(spec.actions.map((a) => [a.action_type, a.field]));
-  const taskIndex = new Map(tasks.map((t, i) => [t.id, i]));
+  let taskIndex = new Map(tasks.map((t, i) => [t.id, i]));
   const progressFill = ui.progress.querySelector('.progress-fill');
   const messages = h('ol', { class: 'messages' });
 
+  const actionPanel = $('action-panel');
+  const events = new EventTarget();  // 'episode': a new episode started, or the missions changed; 'step': an action was applied
+
   let obs = null;      // the engine's latest observation
   let log = [];        // {step, action, reward, reason, valid} per step, as the engine answered
+  let trajectory = []; // trajectory lines of this episode
+  let episode = null;  // {task, seed, id}
+  let episodes = 0;
   let shownMessages = 0;
   let shownLog = 0;
+  let actor = { label: 'You (agent)', manual: true };
 
   // ── Controls from the engine's spec ──────────────────────────────────
-  ui['mission-select'].append(...tasks.map((t, i) => h('option', { value: t.id }, `${pad2(i + 1)} · ${t.title}`)));
+  function setMissionOptions() {
+    ui['mission-select'].replaceChildren(h('option', { value: '' }, 'Random'),
+      ...tasks.map((t, i) => h('option', { value: t.id }, `${pad2(i + 1)} · ${t.title}`)));
+  }
+  setMissionOptions();
   ui['action-select'].append(...spec.actions.map((a) => h('option', { value: a.action_type }, a.action_type)));
   ui['category-select'].append(...spec.categories.map((c) => h('option', { value: c }, c)));
   ui.sentiments.append(...spec.sentiments.map((s) =>
@@ -64,10 +78,15 @@ export function initDemo({ env, spec, tasks }) {
   }
 
   // ── Episodes ─────────────────────────────────────────────────────────
+  /** Starts the episode the form describes (mission "" = a random one). */
   function newEpisode() {
     const task = ui['mission-select'].value || tasks[Math.floor(Math.random() * tasks.length)].id;
     const raw = ui['seed-input'].value.trim();
-    const seed = raw === '' ? 0 : Number.isNaN(Number(raw)) ? raw : Number(raw);
+    return start(task, raw === '' ? 0 : Number.isNaN(Number(raw)) ? raw : Number(raw));
+  }
+
+  /** reset(task, seed) in the engine and fresh panels; false (and the engine's message shown) if refused. */
+  function start(task, seed) {
     let result;
     try {
       result = env.reset({ task, seed });
@@ -77,6 +96,10 @@ export function initDemo({ env, spec, tasks }) {
     }
     showError(ui['episode-error'], null);
     obs = result.observation;
+    episode = { task, seed, id: ++episodes };
+    trajectory = [];
+    if ([...ui['mission-select'].options].some((o) => o.value === task)) ui['mission-select'].value = task;
+    ui['seed-input'].value = String(seed);
     ui['step-announcer'].textContent = `New episode: ${obs.ticket_id}, ${obs.customer_name}, sentiment ${obs.sentiment}.`;
     log = [];
     shownMessages = 0;
@@ -97,7 +120,24 @@ export function initDemo({ env, spec, tasks }) {
       else button.removeAttribute('aria-current');
     }
     render();
+    events.dispatchEvent(new Event('episode'));
     return true;
+  }
+
+  /** Sends one action (any JSON value: the engine judges it) and shows the result; throws if the engine refuses the request. */
+  function apply(action) {
+    const result = env.step(action);
+    obs = result.observation;
+    const type = typeof action?.action_type === 'string' ? action.action_type : 'invalid action';
+    log.push({ step: obs.step_count, action: type, reward: result.reward, reason: result.info.reason, valid: result.info.valid });
+    trajectory.push({
+      task: episode.task, seed: episode.seed, step: obs.step_count, action, observation: obs,
+      reward: result.reward, reason: result.info.reason, done: result.done,
+    });
+    render();
+    events.dispatchEvent(new Event('step'));
+    ui['step-announcer'].textContent = `Step ${obs.step_count}, ${type}: ${fmtReward(result.reward)}. ${result.info.reason} Total ${fmtReward(obs.cumulative_reward)}.`;
+    return result;
   }
 
   function submitAction() {
@@ -109,17 +149,31 @@ export function initDemo({ env, spec, tasks }) {
     if (field) action[field] = input ? input.value : '';
     let result;
     try {
-      result = env.step(action);
+      result = apply(action);
     } catch (error) {
       showError(ui['action-error'], error.message);
       return;
     }
-    obs = result.observation;
-    log.push({ step: obs.step_count, action: type, reward: result.reward, reason: result.info.reason, valid: result.info.valid });
     if (result.info.valid && field !== 'category_guess' && input) input.value = '';
-    render();
-    ui['step-announcer'].textContent = `Step ${obs.step_count}, ${type}: ${fmtReward(result.reward)}. ${result.info.reason} Total ${fmtReward(obs.cumulative_reward)}.`;
     if (obs.done) ui.outcome.focus();
+  }
+
+  /** The missions changed (a scenario pack, or back to the built-in ones): the engine dropped the episode. */
+  function setTasks(next) {
+    tasks = next;
+    taskIndex = new Map(tasks.map((t, i) => [t.id, i]));
+    setMissionOptions();
+    obs = null;
+    episode = null;
+    log = [];
+    trajectory = [];
+    shownLog = 0;
+    ui.conversation.replaceChildren(ui['empty-state']);
+    ui['reward-log'].replaceChildren();
+    ui['ticket-mission'].textContent = 'Choose a mission to begin.';
+    showError(ui['episode-error'], null);
+    render();
+    events.dispatchEvent(new Event('episode'));
   }
 
   // ── Rendering: the observation, as the engine returned it ─────────────
@@ -208,13 +262,14 @@ export function initDemo({ env, spec, tasks }) {
       ui['outcome-reason'].textContent = last ? last.reason : '';
     }
 
-    // Action form
+    // Action form (shown when a person plays)
+    actionPanel.hidden = !actor.manual;
     ui['action-fieldset'].disabled = !active || done;
     ui['action-hint'].textContent = !active ? 'Start an episode first' : done ? 'Episode over: start a new one' : `Step ${obs.step_count + 1} of ${max}`;
   }
 
   function messageItem(line, index) {
-    const who = line.role === 'customer' ? obs.customer_name : line.role === 'agent' ? 'You (agent)' : 'System';
+    const who = line.role === 'customer' ? obs.customer_name : line.role === 'agent' ? actor.label : 'System';
     const item = h('li', { class: `msg msg-${line.role}`, 'data-role': line.role },
       h('p', { class: 'msg-who' }, who, index === 0 ? h('span', { class: 'msg-tag' }, `Ticket ${obs.ticket_id}`) : null),
       h('p', { class: 'msg-text' }, line.text));
@@ -255,12 +310,28 @@ export function initDemo({ env, spec, tasks }) {
   render();
 
   return {
+    events,
+    start,
+    newEpisode,
+    apply,
+    setTasks,
+    get observation() { return obs; },
+    /** {task, seed, id} of the episode on screen (id changes with every reset), or null. */
+    get episode() { return episode; },
+    /** The episode's steps as trajectory lines. */
+    get trajectory() { return trajectory; },
+    /** Who acts now: the label their messages get, and whether the action form is theirs. */
+    setActor(next) {
+      actor = next;
+      render();
+    },
     /** A mission card was chosen: play it in the demo and bring the demo into view. */
     choose(taskId) {
       ui['mission-select'].value = taskId;
       const started = newEpisode();
       console_.scrollIntoView({ behavior: prefersReducedMotion() ? 'auto' : 'smooth', block: 'start' });
-      (started ? ui['action-select'] : ui['seed-input']).focus({ preventScroll: true });
+      const next = !started ? ui['seed-input'] : actor.manual ? ui['action-select'] : $('play-pause');
+      next.focus({ preventScroll: true });
     },
   };
 }

@@ -1,8 +1,9 @@
 // Entry point: load the engine once, fill the page from it, make the demo
-// playable, then register the service worker (offline play).
+// playable, then load the extras (agents, trajectories, packs, Evaluation Lab)
+// and register the service worker (offline play).
 import createSupportEnv from '../support-env.mjs';
 import { $, h } from './dom.js';
-import { renderSections, initTicker } from './sections.js';
+import { renderSections, renderMissions, initTicker } from './sections.js';
 import { initDemo } from './demo.js';
 
 initTicker();
@@ -19,6 +20,11 @@ try {
   $('footer-engine').textContent = `Engine: WebAssembly, ready in ${ms} ms, running in this tab.`;
   document.documentElement.dataset.ready = 'true';
   performance.mark('playable');
+  initExtras({ env, spec, tasks, demo }).catch((error) => {
+    const message = $('episode-error');
+    message.textContent = `The agents, trajectories, packs and Evaluation Lab could not load: ${error.message}`;
+    message.hidden = false;
+  });
 } catch (error) {
   $('engine-status').textContent = 'Engine unavailable';
   const message = $('episode-error');
@@ -30,6 +36,26 @@ try {
     list.removeAttribute('aria-busy');
     list.replaceChildren(h('li', { class: 'load-failed' }, 'This section is filled by the engine, which could not load here.'));
   }
+}
+
+/** After the demo is playable: who plays, trajectories, scenario packs and the Evaluation Lab. */
+async function initExtras({ env, spec, tasks, demo }) {
+  const [{ initPlayer }, { initTrajectory }, { initPacks }, { initLab }] = await Promise.all(
+    ['./player.js', './trajectory.js', './packs.js', './lab.js'].map((module) => import(module)));
+  const player = initPlayer({ env, spec, demo });
+  const lab = initLab({ env, spec, tasks, player, createEnv: createSupportEnv });
+  initPacks({
+    env,
+    onTasks(next, files) {
+      renderMissions(next, (id) => demo.choose(id));
+      demo.setTasks(next);
+      lab.setTasks(next, files);
+    },
+  });
+  $('llm-base').addEventListener('input', lab.syncPolicy);
+  $('llm-model').addEventListener('input', lab.syncPolicy);
+  initTrajectory({ demo, player });
+  document.documentElement.dataset.extras = 'ready';
 }
 
 if ('serviceWorker' in navigator) {

@@ -23,7 +23,6 @@ function renderStats(spec, tasks) {
   $('stat-actions').textContent = String(spec.actions.length);
   $('stat-steps').textContent = String(spec.max_steps);
   $('stat-target').textContent = fmtScore(spec.target_score);
-  $('mission-count').textContent = String(tasks.length);
   $('action-count').textContent = String(spec.actions.length);
 }
 
@@ -51,7 +50,11 @@ export function initTicker() {
   });
 }
 
-function renderMissions(tasks, onChoose) {
+/** The Mission Library: its heading count and one card per mission (built-in or from a pack). */
+export function renderMissions(tasks, onChoose) {
+  const count = $('mission-count');
+  count.textContent = String(tasks.length);
+  count.nextSibling.textContent = tasks.length === 1 ? ' Ticket Mission' : ' Ticket Missions';
   const list = $('mission-list');
   list.replaceChildren(...tasks.map((task, i) => {
     const base = `mission-${task.id}`;

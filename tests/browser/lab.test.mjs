@@ -1,0 +1,102 @@
+// The Evaluation Lab: built-in policies over missions × N seeds, evaluated by
+// the engine in the page; the table's numbers equal metrics.js's formulas on
+// the engine's raw results; the chart is drawn and labelled.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TASKS, inPage, launchBrowser, startServer, tid } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function runLab(page, { policy, seeds, first = 0, tasks = TASKS }) {
+  for (const t of TASKS) await page.setChecked(tid(`lab-mission-${t}`), tasks.includes(t));
+  await page.selectOption(tid('lab-policy'), policy);
+  await page.fill(tid('lab-seeds'), String(seeds));
+  await page.fill(tid('lab-first-seed'), String(first));
+  const runs = Number(await page.getAttribute(tid('lab-results'), 'data-runs') ?? 0);
+  await page.click(tid('lab-run'));
+  await page.waitForFunction((n) => document.querySelector('[data-testid="lab"]').dataset.state === 'done'
+    && document.querySelector('[data-testid="lab-results"]').dataset.runs === String(n + 1), runs, { timeout: 20_000 });
+}
+
+/** The results table: {task|'overall': {mean, success, k: {k: value}}}, from the cells' exact data-value. */
+const table = (page) => page.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-testid^="lab-row-"]')].map((row) => {
+  const cell = (sel) => Number(row.querySelector(sel).dataset.value);
+  const k = Object.fromEntries([...row.querySelectorAll('[data-k]')].map((td) => [td.dataset.k, Number(td.dataset.value)]));
+  return [row.dataset.testid.slice('lab-row-'.length), { mean: cell('[data-col="mean"]'), success: cell('[data-col="success"]'), k, text: row.innerText }];
+})));
+
+test('reference agent, 6 missions × 20 seeds: 100% success, pass^k = 1 for every k, chart and table', () => inPage(browser, server.url, async ({ page }) => {
+  assert.ok(await page.locator(tid('lab-results')).isHidden(), 'no results before a run');
+  await runLab(page, { policy: 'reference', seeds: 20 });
+  const rows = await table(page);
+  assert.deepEqual(Object.keys(rows), [...TASKS, 'overall']);
+  for (const [task, row] of Object.entries(rows)) {
+    assert.equal(row.success, 1, `${task}: success rate`);
+    assert.ok(row.mean >= 0.9, `${task}: mean score ${row.mean}`);
+    assert.deepEqual(Object.keys(row.k), ['1', '2', '5', '10', '20'], 'k = 1, 2, 5, 10 and N');
+    for (const [k, v] of Object.entries(row.k)) assert.equal(v, 1, `${task}: pass^${k}`);
+    assert.match(row.text, /100%/);
+  }
+  assert.equal(await page.locator(`${tid('lab-progress')}`).getAttribute('aria-valuenow'), '120');
+  assert.match(await page.locator(tid('lab-status')).innerText(), /^120 episodes in \d+ (ms|s)/);
+  assert.match(await page.locator(tid('lab-summary')).innerText(), /100%/);
+
+  // The chart: two labelled SVG images, one line per mission plus the average.
+  const chart = page.locator(tid('lab-chart'));
+  assert.equal(await chart.locator('svg[role="img"]').count(), 2);
+  for (const label of await chart.locator('svg[role="img"]').evaluateAll((svgs) => svgs.map((s) => s.getAttribute('aria-label')))) {
+    assert.ok(label.length > 20, `chart label: ${label}`);
+  }
+  assert.equal(await chart.locator('polyline').count(), TASKS.length + 1);
+  assert.equal(await chart.locator('rect.chart-bar').count(), TASKS.length);
+  assert.equal(await page.locator(`${tid('lab-legend')} li`).count(), TASKS.length + 1);
+}));
+
+test('random agent: lower scores, and every table value is metrics.js on the engine’s raw results', () => inPage(browser, server.url, async ({ page }) => {
+  const seeds = 8;
+  const first = 3;
+  await runLab(page, { policy: 'random', seeds, first });
+  const rows = await table(page);
+  const expected = await page.evaluate(async ({ seeds, first }) => {
+    const { default: createSupportEnv } = await import('./support-env.mjs');
+    const { passHatK, mean, successRate } = await import('./app/metrics.js');
+    const env = await createSupportEnv();
+    const { results } = env.evaluate({ policy: 'random', seeds, firstSeed: first });
+    return Object.fromEntries(results.map((r) => {
+      const c = r.success.filter(Boolean).length;
+      const k = Object.fromEntries(Array.from({ length: seeds }, (_, i) => [String(i + 1), passHatK(seeds, c, i + 1)]));
+      return [r.task, { mean: mean(r.scores), success: successRate(r.success), k }];
+    }));
+  }, { seeds, first });
+  for (const task of TASKS) {
+    const { text: _, ...row } = rows[task];
+    assert.deepEqual(row, expected[task], task);
+  }
+  const avg = (f) => TASKS.reduce((s, t) => s + f(expected[t]), 0) / TASKS.length;
+  assert.ok(Math.abs(rows.overall.mean - avg((e) => e.mean)) < 1e-12);
+  assert.ok(Math.abs(rows.overall.k['1'] - avg((e) => e.k['1'])) < 1e-12);
+  assert.ok(rows.overall.mean < 0.5, `random scores lower: ${rows.overall.mean}`);
+  assert.ok(rows.overall.success < 0.5);
+  assert.deepEqual(Object.keys(rows.overall.k), ['1', '2', '3', '4', '5', '6', '7', '8'], 'N ≤ 10: every k');
+  assert.equal(await page.locator(`${tid('lab-chart')} circle`).count(), (TASKS.length + 1) * seeds, 'every point of the curves');
+
+  // One mission, bad input refused before anything runs.
+  await page.fill(tid('lab-seeds'), '1001');
+  await page.click(tid('lab-run'));
+  assert.match(await page.locator(tid('lab-error')).innerText(), /1 to 1000/);
+  await page.fill(tid('lab-seeds'), '5');
+  await page.click(tid('lab-none'));
+  await page.click(tid('lab-run'));
+  assert.match(await page.locator(tid('lab-error')).innerText(), /at least one mission/);
+  await runLab(page, { policy: 'reference', seeds: 5, tasks: ['digital_refund'] });
+  assert.deepEqual(Object.keys(await table(page)), ['digital_refund', 'overall']);
+  assert.ok(await page.locator(tid('lab-error')).isHidden());
+}));

@@ -1,0 +1,126 @@
+// Trajectories: export an episode as JSONL (inference.py's format), import it
+// back to replay through the engine, and share an episode as a link that
+// reopens it at the same step.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import {
+  act, inPage, launchBrowser, panels, playAs, startMission, startServer, tid, waitDone, walkthrough,
+} from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function exportTrajectory(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(tid('export-trajectory'))]);
+  return { name: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
+}
+
+/** Chooses a file in the import picker and waits until the page has read it (the replay has started, or the error names the file). */
+async function importTrajectory(page, name, text) {
+  await page.setInputFiles(tid('import-trajectory'), { name, mimeType: 'application/x-ndjson', buffer: Buffer.from(text) });
+  await page.waitForFunction((file) => ['trajectory-status', 'trajectory-error'].some((id) =>
+    document.querySelector(`[data-testid="${id}"]`).textContent.includes(file)), name);
+}
+
+test('export → import: the replay goes through the engine and shows the same steps and rewards', () => inPage(browser, server.url, async ({ page }) => {
+  assert.ok(await page.locator(tid('export-trajectory')).isDisabled(), 'nothing to export yet');
+  // A person's episode, with an invalid step in it.
+  await startMission(page, 'vague_complaint', 1);
+  await act(page, { action_type: 'resolve_ticket', message_to_customer: '' });
+  for (const action of walkthrough('vague_complaint')) await act(page, action);
+  const played = await panels(page);
+  const file = await exportTrajectory(page);
+  assert.equal(file.name, 'trajectory-vague_complaint-1.jsonl');
+  const lines = file.text.trimEnd().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 5);
+  for (const [i, line] of lines.entries()) {
+    assert.deepEqual(Object.keys(line), ['task', 'seed', 'step', 'action', 'observation', 'reward', 'reason', 'done']);
+    assert.equal(line.task, 'vague_complaint');
+    assert.equal(line.seed, 1);
+    assert.equal(line.step, i + 1);
+    assert.equal(line.observation.step_count, i + 1);
+    assert.equal(line.reward, Number(played.rewards[i]));
+    assert.equal(line.reason, played.log[i]);
+    assert.equal(line.done, i === 4);
+  }
+  assert.deepEqual(lines[0].action, { action_type: 'resolve_ticket', message_to_customer: '' });
+  assert.equal(typeof lines[0].observation.last_action_error, 'string');
+
+  // Import it in a fresh page: it replays step by step, at the chosen speed.
+  await page.reload();
+  await page.waitForSelector('html[data-extras="ready"]');
+  await importTrajectory(page, file.name, file.text);
+  await page.fill(tid('speed-input'), '4');  // the speed control comes with the replay
+  await waitDone(page);
+  assert.equal(await page.locator(tid('player-select')).inputValue(), 'replay');
+  assert.deepEqual(await panels(page), played, 'same ticket, steps, rewards, reasons and conversation');
+  assert.match(await page.locator(tid('trajectory-status')).innerText(), /imported trajectory-vague_complaint-1\.jsonl/i);
+  assert.ok(await page.locator(tid('replay-warning')).isHidden(), 'the engine agrees with every recorded reward');
+
+  // A tampered reward is flagged, visibly; the engine's reward is what is shown.
+  lines[3].reward = 0.9;
+  await importTrajectory(page, 'tampered.jsonl', lines.map((l) => JSON.stringify(l)).join('\n'));
+  await waitDone(page);
+  assert.match(await page.locator(tid('replay-warning')).innerText(), /Step 4: the file records \+0\.90, the engine gives \+0\.05/);
+  assert.equal((await panels(page)).rewards[3], played.rewards[3]);
+
+  // Not a trajectory: the problem, by line.
+  await importTrajectory(page, 'notes.jsonl', '{"task":"vague_complaint","seed":1,"step":1,"action":{}}\nhello\n');
+  assert.match(await page.locator(tid('trajectory-error')).innerText(), /^notes\.jsonl: line 2: not JSON/);
+}));
+
+test('a file of several episodes (inference.py) lets you pick the one to replay', () => inPage(browser, server.url, async ({ page }) => {
+  await playAs(page, 'reference', 'billing_receipt', 0);
+  await waitDone(page);
+  const a = await exportTrajectory(page);
+  await playAs(page, 'random', 'digital_refund', 5);
+  await waitDone(page);
+  const second = await panels(page);
+  const b = await exportTrajectory(page);
+  await importTrajectory(page, 'run.jsonl', a.text + b.text);
+  await waitDone(page);
+  assert.equal(await page.locator(`${tid('replay-episode')} option`).count(), 2);
+  await page.selectOption(tid('replay-episode'), '1');
+  await page.click(tid('play-pause'));
+  await waitDone(page);
+  assert.deepEqual(await panels(page), second);
+}));
+
+test('a share link reopens the same episode at the same step', () => inPage(browser, server.url, async ({ page, context }) => {
+  await startMission(page, 'plan_refund_difference', 2);
+  const steps = walkthrough('plan_refund_difference');
+  for (const action of steps.slice(0, 2)) await act(page, action);
+  await act(page, { action_type: 'ask_clarifying_question', message_to_customer: 'Ünïcødé ✓ and "quotes" <b>?</b>' });
+  const shown = await panels(page);
+  await page.click(tid('copy-link'));
+  const link = await page.locator(tid('share-url')).inputValue();
+  assert.match(link, /#play=[A-Za-z0-9_-]+$/);
+  assert.match(await page.locator(tid('trajectory-status')).innerText(), /plan_refund_difference, seed 2, at step 3/);
+
+  const other = await context.newPage();
+  await other.goto(link);
+  await other.waitForSelector('html[data-extras="ready"]');
+  await other.waitForFunction(() => document.querySelector('[data-testid="ticket-steps"]').textContent.startsWith('3 '));
+  const reopened = await panels(other);
+  assert.deepEqual({ ...reopened, conversation: null }, { ...shown, conversation: null });
+  assert.deepEqual(reopened.conversation, shown.conversation);
+  assert.equal(await other.locator(tid('seed-input')).inputValue(), '2');
+  assert.equal(await other.locator(tid('mission-select')).inputValue(), 'plan_refund_difference');
+  // …and it plays on from there.
+  await act(other, steps.at(-1));
+  assert.equal(await other.locator(tid('outcome')).getAttribute('data-success'), 'true');
+
+  // A mangled link is reported, not thrown.
+  await other.goto(`${server.url}#play=nonsense!`);
+  await other.waitForSelector('html[data-extras="ready"]');
+  assert.match(await other.locator(tid('trajectory-error')).innerText(), /share link could not be opened/);
+  await other.close();
+}));

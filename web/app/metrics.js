@@ -1,0 +1,63 @@
+// Evaluation metrics over the engine's raw results (pure functions, no DOM):
+// mean score, success rate and pass^k as τ-bench defines it. The engine decides
+// every score and success; this only aggregates them.
+
+/**
+ * pass^k for a task with n trials and c successes: the chance that k trials
+ * drawn without replacement all succeed, C(c, k) / C(n, k) (0 when c < k).
+ * Computed as the product ∏_{i<k} (c − i) / (n − i): every factor is ≤ 1, so
+ * nothing overflows, even for n = 1000.
+ */
+export function passHatK(n, c, k) {
+  if (![n, c, k].every(Number.isInteger) || n < 1 || c < 0 || c > n || k < 1 || k > n) {
+    throw new RangeError(`passHatK needs integers 0 ≤ c ≤ n and 1 ≤ k ≤ n (got n=${n}, c=${c}, k=${k})`);
+  }
+  let p = 1;
+  for (let i = 0; i < k && p > 0; i++) p *= (c - i) / (n - i);
+  return p;
+}
+
+/** [pass^1, …, pass^n] for n trials with c successes, in O(n). */
+export function passCurve(n, c) {
+  const curve = [];
+  let p = 1;
+  for (let k = 1; k <= n; k++) {
+    p *= Math.max(0, c - k + 1) / (n - k + 1);
+    curve.push(p);
+  }
+  return curve;
+}
+
+export const mean = (values) => (values.length ? values.reduce((s, v) => s + v, 0) / values.length : 0);
+
+export const successRate = (flags) => mean(flags.map((f) => (f ? 1 : 0)));
+
+/** The k columns of a results table: every k up to 10, else 1, 2, 5, 10, 20, 50, … and n. */
+export function tableKs(n) {
+  if (n <= 10) return Array.from({ length: n }, (_, i) => i + 1);
+  const ks = [];
+  for (let decade = 1; decade < n; decade *= 10) for (const m of [1, 2, 5]) if (m * decade < n) ks.push(m * decade);
+  return [...ks, n];
+}
+
+/**
+ * Per-mission and overall metrics from env.evaluate()'s results
+ * [{task, scores[], success[]}]. Overall is the average over missions.
+ */
+export function summarize(results) {
+  const missions = results.map(({ task, scores, success }) => {
+    const n = success.length;
+    const c = success.filter(Boolean).length;
+    return { task, n, successes: c, mean: mean(scores), successRate: n ? c / n : 0, passK: n ? passCurve(n, c) : [] };
+  });
+  const n = Math.min(...missions.map((m) => m.n));
+  const overall = {
+    task: null,
+    n,
+    successes: missions.reduce((s, m) => s + m.successes, 0),
+    mean: mean(missions.map((m) => m.mean)),
+    successRate: mean(missions.map((m) => m.successRate)),
+    passK: Array.from({ length: Number.isFinite(n) ? n : 0 }, (_, i) => mean(missions.map((m) => m.passK[i]))),
+  };
+  return { missions, overall };
+}

@@ -1,0 +1,124 @@
+// Scenario packs: files chosen (files or a folder) or dropped on the Mission
+// Library go to the engine as env.loadScenarios([{name, text}]). The engine
+// validates everything; a broken pack is refused with its
+// "<file>: <JSON path>: problem", shown verbatim, and the missions stay as they were.
+import { $ } from './dom.js';
+
+/**
+ * The engine's name for a file: a path through missions/ or kb/ keeps that
+ * folder; a loose file is a KB file when it has "articles", else a mission.
+ */
+export function engineName(path, text) {
+  const parts = path.replace(/\\/g, '/').split('/').filter(Boolean);
+  const base = parts.at(-1);
+  const folder = parts.slice(0, -1).findLast((p) => p === 'missions' || p === 'kb');
+  if (folder) return `${folder}/${base}`;
+  let kb = false;
+  try {
+    const value = JSON.parse(text);
+    kb = Boolean(value) && typeof value === 'object' && 'articles' in value;
+  } catch { /* not JSON: the engine names the problem */ }
+  return `${kb ? 'kb' : 'missions'}/${base}`;
+}
+
+/** Files (and files inside folders) from a drop, each with its path. */
+async function droppedFiles(dataTransfer) {
+  const entries = [...dataTransfer.items].map((item) => item.webkitGetAsEntry?.()).filter(Boolean);
+  if (!entries.length) return [...dataTransfer.files].map((file) => ({ file, path: file.name }));
+  const out = [];
+  const walk = async (entry) => {
+    if (entry.isFile) {
+      out.push({ file: await new Promise((resolve, reject) => entry.file(resolve, reject)), path: entry.fullPath });
+    } else if (entry.isDirectory) {
+      const reader = entry.createReader();
+      for (let batch; (batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject))).length;) {
+        for (const child of batch) await walk(child);
+      }
+    }
+  };
+  for (const entry of entries) await walk(entry);
+  return out;
+}
+
+/** The pack's display name: the folder that holds missions/ and kb/, if there is one. */
+function packName(paths) {
+  for (const path of paths) {
+    const parts = path.split('/').filter(Boolean);
+    const i = parts.findIndex((p) => p === 'missions' || p === 'kb');
+    if (i > 0) return parts[i - 1];
+  }
+  return paths.length === 1 ? paths[0].split('/').at(-1) : `${paths.length} files`;
+}
+
+/** onTasks(tasks, files) runs after a switch: files are the pack's [{name, text}], null for the built-in missions. */
+export function initPacks({ env, onTasks }) {
+  const ui = Object.fromEntries(['pack-drop', 'pack-files', 'pack-folder', 'pack-active', 'pack-status', 'pack-reset',
+    'pack-error', 'pack-busy'].map((id) => [id, $(id)]));
+  const fail = (message) => {
+    ui['pack-error'].textContent = message ?? '';
+    ui['pack-error'].hidden = !message;
+  };
+
+  async function load(chosen) {
+    const json = chosen.filter(({ path }) => path.toLowerCase().endsWith('.json'));
+    if (!json.length) {
+      fail('No .json files there. A scenario pack is missions/*.json and kb/*.json (see examples/packs/ in the repository).');
+      return;
+    }
+    ui['pack-busy'].textContent = `Loading ${json.length} file${json.length === 1 ? '' : 's'}…`;
+    let result;
+    let files;
+    try {
+      files = await Promise.all(json.map(async ({ file, path }) => {
+        const text = await file.text();
+        return { name: engineName(path, text), text };
+      }));
+      result = env.loadScenarios(files);
+    } catch (error) {
+      ui['pack-busy'].textContent = '';
+      fail(`The pack was not loaded: ${error.message}`);
+      return;
+    }
+    fail(null);
+    ui['pack-busy'].textContent = '';
+    const n = result.tasks.length;
+    ui['pack-status'].textContent = `Playing pack: ${packName(json.map((f) => f.path))} (${n} mission${n === 1 ? '' : 's'})`;
+    ui['pack-active'].hidden = false;
+    onTasks(result.tasks, files);
+  }
+
+  for (const input of [ui['pack-files'], ui['pack-folder']]) {
+    input.addEventListener('change', () => {
+      const files = [...input.files].map((file) => ({ file, path: file.webkitRelativePath || file.name }));
+      input.value = '';
+      if (files.length) load(files);
+    });
+    input.disabled = false;
+  }
+
+  const zone = ui['pack-drop'];
+  zone.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    zone.classList.add('is-over');
+  });
+  zone.addEventListener('dragleave', (event) => {
+    if (!zone.contains(event.relatedTarget)) zone.classList.remove('is-over');
+  });
+  zone.addEventListener('drop', async (event) => {
+    event.preventDefault();
+    zone.classList.remove('is-over');
+    try {
+      load(await droppedFiles(event.dataTransfer));
+    } catch (error) {
+      fail(`The dropped files could not be read: ${error.message}`);
+    }
+  });
+
+  ui['pack-reset'].addEventListener('click', () => {
+    const { tasks } = env.useBuiltInScenarios();
+    ui['pack-active'].hidden = true;
+    fail(null);
+    onTasks(tasks, null);
+    ui['pack-files'].focus();
+  });
+}
