@@ -3,6 +3,7 @@
 // the engine's raw results; the chart is drawn and labelled.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { TASKS, inPage, launchBrowser, startServer, tid } from './harness.mjs';
 
 let server;
@@ -58,6 +59,20 @@ test('reference agent, 6 missions × 20 seeds: 100% success, pass^k = 1 for ever
   assert.equal(await chart.locator('polyline').count(), TASKS.length + 1);
   assert.equal(await chart.locator('rect.chart-bar').count(), TASKS.length);
   assert.equal(await page.locator(`${tid('lab-legend')} li`).count(), TASKS.length + 1);
+
+  // The CSV: every k from 1 to N (the table shows a selection), the same numbers as the table.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(tid('lab-csv'))]);
+  assert.equal(download.suggestedFilename(), 'evaluation-reference-20x-seed0.csv');
+  const csv = (await readFile(await download.path(), 'utf8')).trimEnd().split('\n').map((l) => l.split(','));
+  assert.deepEqual(csv[0], ['mission', 'title', 'episodes', 'successes', 'mean_score', 'success_rate',
+    ...Array.from({ length: 20 }, (_, i) => `pass^${i + 1}`)]);
+  assert.deepEqual(csv.slice(1).map((r) => r[0]), [...TASKS, 'overall']);
+  for (const r of csv.slice(1)) {
+    const key = r[0];
+    assert.equal(Number(r[4]), rows[key].mean, `${key}: mean in the CSV`);
+    assert.equal(Number(r[5]), 1);
+    assert.deepEqual(r.slice(6).map(Number), Array(20).fill(1), `${key}: pass^1…pass^20`);
+  }
 }));
 
 test('random agent: lower scores, and every table value is metrics.js on the engine’s raw results', () => inPage(browser, server.url, async ({ page }) => {

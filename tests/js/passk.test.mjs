@@ -2,7 +2,7 @@
 // success rate, the table's k columns and the per-mission summary.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mean, passCurve, passHatK, successRate, summarize, tableKs } from '../../web/app/metrics.js';
+import { mean, passCurve, passHatK, successRate, summarize, tableKs, toCsv } from '../../web/app/metrics.js';
 
 /** C(n, k) exactly. */
 function binom(n, k) {
@@ -101,4 +101,21 @@ test('summarize: per mission and the average over missions', () => {
   assert.equal(overall.successRate, 0.75);
   close(overall.mean, (0.99 + 0.5725) / 2);
   assert.deepEqual(overall.passK, [0.75, (1 + 1 / 6) / 2, 0.5, 0.5]);
+});
+
+test('toCsv: every k from 1 to N, one row per mission and the overall average, quoted where needed', () => {
+  const summary = summarize([
+    { task: 'a', scores: [0.98, 0.3, 0.98], success: [true, false, true] },
+    { task: 'b', scores: [0.98, 0.98, 0.98], success: [true, true, true] },
+  ]);
+  const csv = toCsv(summary, (t) => (t === 'a' ? 'Mission "A", first' : 'B'));
+  const lines = csv.trimEnd().split('\n');
+  assert.equal(lines.length, 4);
+  assert.equal(lines[0], 'mission,title,episodes,successes,mean_score,success_rate,pass^1,pass^2,pass^3');
+  assert.equal(lines[1], `a,"Mission ""A"", first",3,2,${(0.98 + 0.3 + 0.98) / 3},${2 / 3},${2 / 3},${1 / 3},0`);
+  assert.equal(lines[2], 'b,B,3,3,0.98,1,1,1,1');
+  const overall = lines[3].split(',');
+  assert.deepEqual(overall.slice(0, 4), ['overall', 'Overall (average over missions)', '6', '5']);
+  assert.equal(Number(overall[8]), (0 + 1) / 2, 'pass^3 averaged over missions');
+  assert.ok(csv.endsWith('\n'));
 });

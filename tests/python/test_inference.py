@@ -217,6 +217,13 @@ class ParsingTest(unittest.TestCase):
         self.assertEqual(action, {})
         self.assertIn("no JSON object", problem)
 
+    def test_dashboard_llm_agent_uses_the_same_prompt(self):
+        # web/app/llm.js plays the same agent in the browser: the prompts must not drift apart.
+        js = (ROOT / "web" / "app" / "llm.js").read_text(encoding="utf-8")
+        match = re.search(r"const SYSTEM_PROMPT = `(.*?)`;", js, re.S)
+        self.assertIsNotNone(match, "SYSTEM_PROMPT not found in web/app/llm.js")
+        self.assertEqual(match.group(1), inference.SYSTEM_PROMPT)
+
     def test_seeds(self):
         self.assertEqual(inference.parse_seeds("0"), [0])
         self.assertEqual(inference.parse_seeds("0,3,7"), [0, 3, 7])

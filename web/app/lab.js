@@ -3,9 +3,9 @@
 // moves); the LLM agent plays episode by episode on its own environment. The
 // engine scores every episode; metrics.js aggregates; this draws the summary,
 // an SVG chart and the table.
-import { $, h } from './dom.js';
+import { $, download, h } from './dom.js';
 import { difficultyBadge, pad2 } from './sections.js';
-import { summarize, tableKs } from './metrics.js';
+import { summarize, tableKs, toCsv } from './metrics.js';
 import { createLlmAgent, settings, settingsProblem } from './llm.js';
 
 const CHUNK = 50;  // seeds per env.evaluate call
@@ -30,7 +30,7 @@ export function initLab({ env, spec, createEnv, player, tasks: initialTasks }) {
   const ui = Object.fromEntries(['lab', 'lab-form', 'lab-mission-list', 'lab-all', 'lab-none', 'lab-policy', 'lab-seeds',
     'lab-first-seed', 'lab-llm-note', 'lab-llm-text', 'lab-llm-setup', 'lab-run', 'lab-cancel', 'lab-progress',
     'lab-progress-text', 'lab-status', 'lab-error', 'lab-results', 'lab-summary', 'lab-chart', 'lab-table',
-    'lab-table-note', 'lab-legend'].map((id) => [id, $(id)]));
+    'lab-table-note', 'lab-legend', 'lab-csv'].map((id) => [id, $(id)]));
   const fill = ui['lab-progress'].querySelector('.progress-fill');
   let tasks = initialTasks;
   let packFiles = null;
@@ -187,9 +187,10 @@ export function initLab({ env, spec, createEnv, player, tasks: initialTasks }) {
     const title = new Map(tasks.map((t, i) => [t.id, `${pad2(i + 1)} ${t.title}`]));
     const { missions, overall } = summarize(results);
     const episodes = n * missions.length;
-    shown = { missions, overall, title };
+    shown = { missions, overall, title, policy, n, first };
     const took = seconds < 1 ? `${Math.max(1, Math.round(seconds * 1000))} ms` : `${seconds.toFixed(seconds < 10 ? 2 : 0)} s`;
     ui['lab-status'].textContent = `${num(episodes)} episodes in ${took}: ${POLICY[policy]}, seeds ${num(first)}–${num(first + n - 1)}.`;
+    ui.lab.dataset.ms = (seconds * 1000).toFixed(1);  // read by bench/site.mjs
 
     ui['lab-summary'].replaceChildren(...[
       ['Mean score', fmt3(overall.mean), 'yellow'],
@@ -217,7 +218,7 @@ export function initLab({ env, spec, createEnv, player, tasks: initialTasks }) {
       return h('tr', { 'data-testid': `lab-row-${m.task ?? 'overall'}` }, h('th', { scope: 'row' }, swatch, name), ...cells);
     };
     ui['lab-table-note'].replaceChildren(`${POLICY[policy]}, ${num(n)} seed${n === 1 ? '' : 's'} per mission from seed ${num(first)}. pass`,
-      h('sup', {}, 'k'), ': the chance that k tries of the same mission all succeed (τ-bench).');
+      h('sup', {}, 'k'), `: the chance that k tries of the same mission all succeed (τ-bench).${n > 10 ? ' The CSV has every k from 1 to N.' : ''}`);
     ui['lab-table'].replaceChildren(
       h('caption', { class: 'visually-hidden' }, 'Results per mission'),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Mission'), h('th', { scope: 'col' }, 'Mean score'),
@@ -228,6 +229,14 @@ export function initLab({ env, spec, createEnv, player, tasks: initialTasks }) {
     ui['lab-results'].dataset.runs = String(Number(ui['lab-results'].dataset.runs ?? 0) + 1);
     drawCharts();
   }
+
+  /** The results on screen as CSV, with pass^k for every k = 1…N. */
+  ui['lab-csv'].addEventListener('click', () => {
+    if (!shown) return;
+    const { missions, overall, title, policy, n, first } = shown;
+    const csv = toCsv({ missions, overall }, (task) => title.get(task)?.replace(/^\d+ /, '') ?? task);
+    download(`evaluation-${policy}-${n}x-seed${first}.csv`, csv, 'text/csv');
+  });
 
   function drawCharts() {
     if (!shown) return;

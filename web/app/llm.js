@@ -1,5 +1,6 @@
 // The LLM agent: an OpenAI-compatible Chat Completions endpoint plays the
-// ticket. Same prompt, observation text and reply parsing as inference.py.
+// ticket. Same prompt (a test keeps the two equal), observation text and reply
+// parsing as inference.py.
 // The token lives in memory (localStorage only when the user ticks
 // "remember"), goes only into the Authorization header, and is scrubbed from
 // every message this module produces.

@@ -61,3 +61,19 @@ export function summarize(results) {
   };
   return { missions, overall };
 }
+
+const csvCell = (value) => (/[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+
+/**
+ * summarize()'s result as CSV: one row per mission and one for the overall
+ * average, with pass^k for every k = 1…N (the table shows a selection).
+ * titleOf(task) names a mission; numbers keep full double precision.
+ */
+export function toCsv({ missions, overall }, titleOf = (task) => task) {
+  const n = overall.n;
+  const header = ['mission', 'title', 'episodes', 'successes', 'mean_score', 'success_rate',
+    ...Array.from({ length: n }, (_, i) => `pass^${i + 1}`)];
+  const row = (m) => [m.task ?? 'overall', m.task === null ? 'Overall (average over missions)' : titleOf(m.task),
+    m.task === null ? missions.reduce((s, x) => s + x.n, 0) : m.n, m.successes, m.mean, m.successRate, ...m.passK.slice(0, n)];
+  return [header, ...missions.map(row), row(overall)].map((cells) => cells.map((c) => csvCell(String(c))).join(',')).join('\n') + '\n';
+}

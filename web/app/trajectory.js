@@ -1,7 +1,7 @@
 // Trajectories: export an episode as JSONL (the format of inference.py
 // --trajectories), import one back to replay it through the engine, and share
 // an episode as a link (#play=<base64url JSON {t: task, s: seed, a: actions}>).
-import { $ } from './dom.js';
+import { $, download } from './dom.js';
 
 // ── Formats (pure) ────────────────────────────────────────────────────
 /** Trajectory lines → JSONL text, one step per line, keys in the schema's order. */
@@ -90,14 +90,10 @@ export function initTrajectory({ demo, player }) {
     const lines = demo.trajectory;
     if (!lines.length) return;
     const { task, seed } = demo.episode;
-    const url = URL.createObjectURL(new Blob([toJsonl(lines)], { type: 'application/x-ndjson' }));
-    const link = Object.assign(document.createElement('a'), { href: url, download: `trajectory-${task}-${seed}.jsonl` });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    const name = `trajectory-${task}-${seed}.jsonl`;
+    download(name, toJsonl(lines), 'application/x-ndjson');
     fail(null);
-    status(`Exported ${lines.length} step${lines.length === 1 ? '' : 's'} as ${link.download}.`);
+    status(`Exported ${lines.length} step${lines.length === 1 ? '' : 's'} as ${name}.`);
   });
 
   ui['import-trajectory'].addEventListener('change', async () => {
