@@ -9,33 +9,46 @@
 
 namespace support_env {
 
+/// Bytes that a JSON string must escape: control characters, '"' and '\\'.
+struct JsonEscapeTable {
+  bool escape[256] = {};
+  constexpr JsonEscapeTable() {
+    for (int c = 0; c < 0x20; ++c) escape[c] = true;
+    escape[static_cast<unsigned char>('"')] = true;
+    escape[static_cast<unsigned char>('\\')] = true;
+  }
+};
+inline constexpr JsonEscapeTable kJsonEscape{};
+
 /// Appends s as a JSON string literal. s must be valid UTF-8 (the engine only
-/// holds validated text); control characters are escaped.
+/// holds validated text); control characters are escaped. Text is copied in
+/// whole runs between escapes (most strings have none): one append each.
 inline void Json_String(std::string* out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  std::size_t run = 0;  // start of the pending run of plain bytes
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out->append(s.data() + run, i - run);
-    run = i + 1;
+  out->append("\"", 1);
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  while (p != end) {
+    const char* run = p;
+    while (p != end && !kJsonEscape.escape[static_cast<unsigned char>(*p)]) ++p;
+    out->append(run, static_cast<std::size_t>(p - run));
+    if (p == end) break;
+    const auto c = static_cast<unsigned char>(*p++);
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      default:
-        out->append("\\u00");
-        out->push_back(kHex[c >> 4]);
-        out->push_back(kHex[c & 15]);
+      case '"': out->append("\\\"", 2); break;
+      case '\\': out->append("\\\\", 2); break;
+      case '\n': out->append("\\n", 2); break;
+      case '\r': out->append("\\r", 2); break;
+      case '\t': out->append("\\t", 2); break;
+      case '\b': out->append("\\b", 2); break;
+      case '\f': out->append("\\f", 2); break;
+      default: {
+        const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out->append(u, 6);
+      }
     }
   }
-  out->append(s.data() + run, s.size() - run);
-  out->push_back('"');
+  out->append("\"", 1);
 }
 
 /// Appends "key": (the key is a trusted literal).

@@ -36,24 +36,31 @@ class Core {
   // memory (TextEncoder/TextDecoder on the JS side): embind's std::string
   // conversion costs about 20 ns a character each way, more than a step.
 
-  /// Address of a buffer for a request of up to `bytes` bytes.
+  // One embind call per request: JS keeps the request buffer's address until
+  // it needs a bigger one, and handle() leaves the response's address in a
+  // fixed slot (responseSlot()) instead of a second call returning it.
+
+  /// Address of a buffer for a request of up to `bytes` bytes (valid until the next call).
   std::uintptr_t requestBuffer(std::size_t bytes) {
     input_.resize(bytes);
     return reinterpret_cast<std::uintptr_t>(input_.data());
   }
 
-  /// Serves the request in the first `bytes` bytes of the buffer; returns the
-  /// response's length (its address is responseAddress()).
-  std::size_t handle(std::size_t bytes) {
-    if (scenarios_ == nullptr) {
-      response_ = "{\"ok\":false,\"error\":\"built-in scenarios failed to load: " + error_ + "\"}";
-    } else {
-      response_ = Session_HandleLine(&session_, std::string_view(input_.data(), bytes < input_.size() ? bytes : input_.size()));
-    }
-    return response_.size();
-  }
+  /// Address of the slot where handle() writes the response's address (fixed for the session's life).
+  std::uintptr_t responseSlot() const { return reinterpret_cast<std::uintptr_t>(&response_address_); }
 
-  std::uintptr_t responseAddress() const { return reinterpret_cast<std::uintptr_t>(response_.data()); }
+  /// Serves the request in the first `bytes` bytes of the buffer; returns the
+  /// response's length and writes its address into responseSlot().
+  std::size_t handle(std::size_t bytes) {
+    const std::string* response = &fallback_;
+    if (scenarios_ == nullptr) {
+      fallback_ = "{\"ok\":false,\"error\":\"built-in scenarios failed to load: " + error_ + "\"}";
+    } else {
+      response = &Session_HandleLine(&session_, std::string_view(input_.data(), bytes < input_.size() ? bytes : input_.size()));
+    }
+    response_address_ = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(response->data()));
+    return response->size();
+  }
 
   /// The benchmark workload (bench/workload.h) as JSON lines, so that Node
   /// drives the JS API with exactly the requests the native benchmark uses.
@@ -89,7 +96,8 @@ class Core {
   std::string error_;
   Session session_;
   std::string input_;
-  std::string response_;
+  std::string fallback_;
+  std::uint32_t response_address_ = 0;  // wasm32: addresses are 32-bit
 };
 
 }  // namespace
@@ -99,7 +107,7 @@ EMSCRIPTEN_BINDINGS(support_env) {
       .constructor<>()
       .function("requestBuffer", &Core::requestBuffer)
       .function("handle", &Core::handle)
-      .function("responseAddress", &Core::responseAddress)
+      .function("responseSlot", &Core::responseSlot)
       .function("workloadLines", &Core::workloadLines)
       .function("benchCppApi", &Core::benchCppApi);
 }

@@ -57,22 +57,36 @@ function loadCore(options) {
 export class SupportEnv {
   #core;
   #session;
+  #slot;           // address of the word where handle() leaves the response's address
+  #capacity = 0;   // bytes of the request buffer
+  #input = null;   // view of the request buffer; rebuilt when it grows or memory grows
+  #address = 0;    // the request buffer's address in the module's memory
 
   constructor(core) {
     this.#core = core;
     this.#session = new core.Core();
+    this.#slot = this.#session.responseSlot();
   }
 
   /** Sends one raw protocol line and returns the raw response line. */
   request(line) {
     if (this.#session === null) throw new SupportEnvError('the environment is closed');
     if (typeof line !== 'string') throw new TypeError('request(line): line must be a string');
-    const capacity = line.length * 3;  // UTF-8 needs at most 3 bytes per UTF-16 unit
-    const address = this.#session.requestBuffer(capacity);
-    const { written } = encoder.encodeInto(line, this.#core.HEAPU8.subarray(address, address + capacity));
+    const needed = line.length * 3;  // UTF-8 needs at most 3 bytes per UTF-16 unit
+    if (needed > this.#capacity) {
+      this.#capacity = Math.max(needed, 4096);
+      this.#input = null;
+      this.#address = this.#session.requestBuffer(this.#capacity);
+    }
+    // Memory growth replaces HEAPU8's buffer (and detaches old views): re-view it then.
+    if (this.#input === null || this.#input.buffer !== this.#core.HEAPU8.buffer) {
+      this.#input = this.#core.HEAPU8.subarray(this.#address, this.#address + this.#capacity);
+    }
+    const { written } = encoder.encodeInto(line, this.#input);
     const length = this.#session.handle(written);
-    const response = this.#core.HEAPU8.subarray(this.#session.responseAddress());  // HEAPU8 is replaced when memory grows: read it after the call
-    return decoder.decode(response.subarray(0, length));
+    const heap = this.#core.HEAPU8;  // read after the call: it may have grown memory
+    const address = this.#core.HEAPU32[this.#slot >>> 2];
+    return decoder.decode(heap.subarray(address, address + length));
   }
 
   #call(request) {

@@ -136,6 +136,21 @@ test('hostile input never aborts the module or corrupts the episode', async () =
   env.close();
 });
 
+test('requests stay correct when another environment grows the module memory', async () => {
+  // Environments share one module: a big request in one grows its memory,
+  // which detaches the other's cached views of the request buffer.
+  const a = await createSupportEnv();
+  const b = await createSupportEnv();
+  a.reset({ task: 'vague_complaint', seed: 2 });
+  const before = a.step({ action_type: 'ask_clarifying_question', message_to_customer: 'What is broken? 🙂' });
+  for (let i = 0; i < 3; i++) assert.equal(JSON.parse(b.request(`{"op":"tasks","pad":"${'x'.repeat(3 << 20)}"}`)).ok, true);
+  const after = a.step({ action_type: 'classify_issue', category_guess: 'Technical' });
+  assert.equal(after.observation.step_count, 2);
+  assert.deepEqual(after.observation.conversation_history.slice(0, 2), before.observation.conversation_history.slice(0, 2));
+  a.close();
+  b.close();
+});
+
 test('emoji and non-Latin text round-trip unchanged', async () => {
   const env = await createSupportEnv();
   env.reset({ task: 'vague_complaint' });
