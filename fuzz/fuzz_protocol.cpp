@@ -1,6 +1,8 @@
 // libFuzzer target: the protocol line handler. The input is split into lines,
 // each served in turn by one session, so that sequences (reset, steps, steps
-// after the end) are explored, not just single requests.
+// after the end) are explored, not just single requests. A second session
+// without the step fast path gets the same lines: the two must answer byte
+// for byte the same (differential check of the fast path).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -19,11 +21,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }();
   Session session;
   Session_Init(&session, scenarios);
+  Session reference;  // every request through the full JSON parser
+  Session_Init(&reference, scenarios);
+  reference.fast_steps = false;
   std::string_view input(reinterpret_cast<const char*>(data), size);
   while (!input.empty()) {
     std::size_t end = input.find('\n');
     std::string_view line = input.substr(0, end);
     const std::string& response = Session_HandleLine(&session, line);
+    if (Session_HandleLine(&reference, line) != response) std::abort();
     // Every response is one JSON object line.
     if (response.empty() || response.front() != '{' || response.back() != '}' ||
         response.find('\n') != std::string::npos) {

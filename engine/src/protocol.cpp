@@ -180,16 +180,9 @@ bool DecodeAction(const json* v, Action* a, std::string* error) {
   return true;
 }
 
-const std::string& Step(Session* s, const json& req) {
-  Episode& ep = s->episode;
-  if (ep.mission == nullptr) return Error(s, "no episode yet: send {\"op\":\"reset\",\"task\":…} first");
-  if (ep.done) return Error(s, "the episode is over: send {\"op\":\"reset\",…} to start a new one");
-  auto av = req.find("action");
-  Action action;
-  std::string error;
-  StepResult r = DecodeAction(av == req.end() ? nullptr : &*av, &action, &error)
-                     ? Episode_Step(&ep, action)
-                     : Episode_StepInvalid(&ep, error);
+// The step response for a step just taken.
+const std::string& StepResponse(Session* s, const StepResult& r) {
+  const Episode& ep = s->episode;
   std::string& out = s->response;
   out.assign("{\"ok\":true,\"observation\":");
   Protocol_WriteObservation(ep, &out);
@@ -203,6 +196,115 @@ const std::string& Step(Session* s, const json& req) {
   Json_Bool(&out, r.valid);
   out.append("}}");
   return out;
+}
+
+// Null when a step can be taken now, else the error response.
+const std::string* StepRefused(Session* s) {
+  if (s->episode.mission == nullptr) return &Error(s, "no episode yet: send {\"op\":\"reset\",\"task\":…} first");
+  if (s->episode.done) return &Error(s, "the episode is over: send {\"op\":\"reset\",…} to start a new one");
+  return nullptr;
+}
+
+const std::string& Step(Session* s, const json& req) {
+  if (const std::string* refused = StepRefused(s)) return *refused;
+  auto av = req.find("action");
+  Action action;
+  std::string error;
+  StepResult r = DecodeAction(av == req.end() ? nullptr : &*av, &action, &error)
+                     ? Episode_Step(&s->episode, action)
+                     : Episode_StepInvalid(&s->episode, error);
+  return StepResponse(s, r);
+}
+
+// ------------------------------------------------------- step fast path
+// Most requests are steps whose action is valid and plainly written (what
+// JSON.stringify or json.dumps produce). Building nlohmann's DOM for them was
+// a third of a step's cost, so they are recognised directly. The recogniser
+// is deliberately narrow: only the keys op and action (and in action only
+// action_type and the three field names), each once; only string values of
+// printable ASCII without escapes; JSON whitespace between tokens. Anything
+// else, and every action it would have to reject, goes to the full parser,
+// so answers are the same byte for byte (fuzz_protocol checks both paths).
+
+struct FastCursor {
+  const char* p;
+  const char* end;
+  void SkipSpace() {
+    while (p != end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) ++p;
+  }
+  bool Eat(char c) {
+    SkipSpace();
+    if (p == end || *p != c) return false;
+    ++p;
+    return true;
+  }
+  // A string of printable ASCII with no escapes; its contents into *out.
+  bool PlainString(std::string_view* out) {
+    if (!Eat('"')) return false;
+    const char* start = p;
+    while (p != end && *p != '"') {
+      auto c = static_cast<unsigned char>(*p);
+      if (c < 0x20 || c > 0x7e || c == '\\') return false;
+      ++p;
+    }
+    if (p == end) return false;
+    *out = std::string_view(start, static_cast<std::size_t>(p - start));
+    ++p;
+    return true;
+  }
+};
+
+// {"action_type":…, <field>:…}: the action if it is one Episode_Step takes as is.
+bool FastAction(FastCursor* c, Action* a) {
+  if (!c->Eat('{')) return false;
+  static constexpr const char* kKeys[] = {"action_type", "category_guess", "search_query", "message_to_customer"};
+  std::string_view values[4];
+  bool seen[4] = {};
+  do {
+    std::string_view key, value;
+    if (!c->PlainString(&key) || !c->Eat(':') || !c->PlainString(&value)) return false;
+    int k = 0;
+    while (k < 4 && key != kKeys[k]) ++k;
+    if (k == 4 || seen[k]) return false;
+    seen[k] = true;
+    values[k] = value;
+  } while (c->Eat(','));
+  if (!c->Eat('}') || !seen[0] || !ActionType_Parse(values[0], &a->type)) return false;
+  const int field = a->type == ActionType::ClassifyIssue ? 1 : a->type == ActionType::SearchKb ? 2 : 3;
+  for (int k = 1; k < 4; ++k) {
+    if (seen[k] && k != field) return false;  // a stray field: the full parser decides
+  }
+  if (!seen[field]) {
+    if (a->type != ActionType::EscalateToHuman) return false;
+    a->text = {};
+    return true;
+  }
+  if (a->type == ActionType::ClassifyIssue) return Category_Parse(values[1], &a->category);
+  a->text = values[field];  // a view into the line, which outlives the step
+  return true;
+}
+
+// {"op":"step","action":{…}} in either key order, and nothing after it.
+bool FastStep(std::string_view line, Action* a) {
+  FastCursor c{line.data(), line.data() + line.size()};
+  if (!c.Eat('{')) return false;
+  bool op = false, action = false;
+  do {
+    std::string_view key, value;
+    if (!c.PlainString(&key) || !c.Eat(':')) return false;
+    if (key == "op" && !op) {
+      if (!c.PlainString(&value) || value != "step") return false;
+      op = true;
+    } else if (key == "action" && !action) {
+      if (!FastAction(&c, a)) return false;
+      action = true;
+    } else {
+      return false;
+    }
+  } while (c.Eat(','));
+  if (!c.Eat('}') || !op || !action) return false;
+  c.SkipSpace();
+  return c.p == c.end;
 }
 
 const std::string& State(Session* s) {
@@ -391,6 +493,13 @@ const std::string& Session_HandleLine(Session* s, std::string_view line) {
   // The parser stops at a raw NUL as if the input ended there; JSON text never
   // holds one (inside strings it is written \u0000), so refuse the line.
   if (line.find('\0') != std::string_view::npos) return Error(s, "request is not valid JSON (it contains a NUL byte)");
+  if (s->fast_steps && s->episode.mission != nullptr && !s->episode.done) {
+    Action action;
+    if (FastStep(line, &action)) {
+      ++s->fast_steps_served;
+      return StepResponse(s, Episode_Step(&s->episode, action));
+    }
+  }
   json req = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
   if (req.is_discarded()) {
     return Error(s, Text_IsValidUtf8(line) ? "request is not valid JSON"

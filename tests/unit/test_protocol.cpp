@@ -302,3 +302,64 @@ TEST_CASE("protocol: text with quotes, control characters and non-ASCII round-tr
   CHECK(r["observation"]["conversation_history"][1]["text"] == question);
   CHECK(r["observation"]["last_action_error"].is_null());
 }
+
+TEST_CASE("protocol: the step fast path answers exactly as the full JSON parser", "[protocol]") {
+  // Each line is sent after the same reset to a session with the fast path
+  // and one without; the responses must match byte for byte.
+  struct Case {
+    const char* line;
+    bool fast;  // expected to take the fast path
+  };
+  const Case cases[] = {
+      {R"({"op":"step","action":{"action_type":"classify_issue","category_guess":"Technical"}})", true},
+      {R"({"action":{"category_guess":"Billing","action_type":"classify_issue"},"op":"step"})", true},
+      {" { \"op\" : \"step\" ,\n\t\"action\" : { \"action_type\" : \"search_kb\" , \"search_query\" : \"error 404\" } } \r", true},
+      {R"({"op": "step", "action": {"action_type": "ask_clarifying_question", "message_to_customer": "What is broken?"}})", true},
+      {R"({"op":"step","action":{"action_type":"escalate_to_human"}})", true},
+      {R"({"op":"step","action":{"action_type":"resolve_ticket","message_to_customer":""}})", true},
+      {R"({"op":"step","action":{"action_type":"search_kb","search_query":"   "}})", true},
+      // Everything below goes to the full parser.
+      {R"({"op":"step","action":{"action_type":"escalate_to_human","message_to_customer":null}})", false},
+      {R"({"op":"step","action":{"action_type":"classify_issue","category_guess":"billing"}})", false},
+      {R"({"op":"step","action":{"action_type":"classify_issue","category_guess":"Billing","search_query":"x"}})", false},
+      {R"({"op":"step","action":{"action_type":"classify_issue","action_type":"search_kb","search_query":"x"}})", false},
+      {R"({"op":"step","op":"step","action":{"action_type":"search_kb","search_query":"x"}})", false},
+      {R"({"op":"step","action":{"action_type":"search_kb","search_query":"caf\u00e9"}})", false},
+      {"{\"op\":\"step\",\"action\":{\"action_type\":\"search_kb\",\"search_query\":\"caf\xc3\xa9\"}}", false},
+      {"{\"op\":\"step\",\"action\":{\"action_type\":\"search_kb\",\"search_query\":\"caf\xff\"}}", false},
+      {R"({"op":"step","action":{"action_type":"search_kb","search_query":"a\"b"}})", false},
+      {R"({"op":"step","action":{"action_type":"search_kb","search_query":42}})", false},
+      {R"({"op":"step","action":{"action_type":"fly","search_query":"x"}})", false},
+      {R"({"op":"step","action":{"search_query":"x"}})", false},
+      {R"({"op":"step","action":{}})", false},
+      {R"({"op":"step","action":"search_kb"})", false},
+      {R"({"op":"step"})", false},
+      {R"({"op":"step","action":{"action_type":"search_kb","search_query":"x"},"extra":1})", false},
+      {R"({"op":"step","action":{"action_type":"search_kb","search_query":"x"}} trailing)", false},
+      {R"({"op":"step","action":{"action_type":"search_kb","search_query":"x"}}})", false},
+      {R"({"op":"step","action":{"action_type":"search_kb","search_query":"x",}})", false},
+      {R"({"op":"step","action":{"action_type":"search_kb","search_query":"x"})", false},
+      {R"({"op":"steps","action":{"action_type":"search_kb","search_query":"x"}})", false},
+      {R"({"op":"step","action":{"action_type":"search_kb","search_query":"x"})" "\x0b}", false},
+  };
+  for (const Case& c : cases) {
+    INFO("line: " << c.line);
+    Client fast, full;
+    full.session.fast_steps = false;
+    fast.Reset("vague_complaint", 1);
+    full.Reset("vague_complaint", 1);
+    std::string a = fast.Raw(c.line);
+    std::string b = full.Raw(c.line);
+    CHECK(a == b);
+    CHECK(fast.session.fast_steps_served == (c.fast ? 1u : 0u));
+    CHECK(full.session.fast_steps_served == 0u);
+  }
+  // Before a reset and after the end, the fast path is not taken: the errors are the usual ones.
+  Client fresh;
+  const char* plain = R"({"op":"step","action":{"action_type":"escalate_to_human"}})";
+  CHECK(json::parse(fresh.Raw(plain))["ok"] == false);
+  fresh.Reset("digital_refund", 0);
+  CHECK(json::parse(fresh.Raw(plain))["done"] == true);
+  CHECK(json::parse(fresh.Raw(plain))["error"] == "the episode is over: send {\"op\":\"reset\",…} to start a new one");
+  CHECK(fresh.session.fast_steps_served == 1u);
+}

@@ -3,6 +3,7 @@
 // module, so both answer byte for byte the same.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +27,8 @@ struct Session {
   Episode episode;
   Episode evaluation;                       // evaluate runs here, leaving `episode` alone
   std::string response;                     // last response; keeps its capacity
+  bool fast_steps = true;                   // plain step requests skip the JSON DOM (off: the differential tests)
+  std::uint64_t fast_steps_served = 0;      // how many steps took that path
 };
 
 /// Binds a session to a scenario set (which must outlive it).
