@@ -142,22 +142,36 @@ void ActReference(const PolicyView& v, PolicyAction* out) {
 }
 
 // --------------------------------------------------------------------- random
+// A floor to compare agents against: each step a uniformly random action type,
+// category and text. The text is random letters, not words picked from the
+// missions: a list of support words would let chance search the knowledge
+// base well and inflate the floor.
 
-constexpr const char* kRandomQueries[] = {"refund", "error", "account", "payment", "app", "password", "invoice", "help"};
-constexpr const char* kRandomMessages[] = {
-    "Could you tell me more about the problem?", "We have looked into this and it should be fixed now.",
-    "Thank you for contacting support, your issue has been resolved.", "Please try again later.",
-    "I have passed this on to the team."};
+// `words` random lowercase words of 2-8 letters, separated by spaces.
+void RandomText(std::uint64_t r, int words, std::string* out) {
+  out->clear();
+  for (int w = 0; w < words; ++w) {
+    if (w > 0) out->push_back(' ');
+    r = SplitMix64_Hash(r);
+    const int letters = 2 + static_cast<int>(r % 7);
+    for (int i = 0; i < letters; ++i) {
+      r = SplitMix64_Hash(r);
+      out->push_back(static_cast<char>('a' + r % 26));
+    }
+  }
+}
 
 void ActRandom(const PolicyView& v, std::uint64_t seed, PolicyAction* out) {
   std::uint64_t r = SplitMix64_Hash(seed ^ SplitMix64_Hash(static_cast<std::uint64_t>(v.step_count) + 1));
   auto type = static_cast<ActionType>(r % kActionTypeCount);
   r = SplitMix64_Hash(r);
-  switch (type) {
-    case ActionType::ClassifyIssue: Set(out, type, {}, static_cast<Category>(r % kCategoryCount)); break;
-    case ActionType::SearchKb: Set(out, type, kRandomQueries[r % (sizeof kRandomQueries / sizeof *kRandomQueries)]); break;
-    default: Set(out, type, kRandomMessages[r % (sizeof kRandomMessages / sizeof *kRandomMessages)]); break;
+  if (type == ActionType::ClassifyIssue) {
+    Set(out, type, {}, static_cast<Category>(r % kCategoryCount));
+    return;
   }
+  std::string text;
+  RandomText(r, 1 + static_cast<int>(r % (type == ActionType::SearchKb ? 3 : 12)), &text);
+  Set(out, type, text);
 }
 
 }  // namespace

@@ -102,15 +102,43 @@ TEST_CASE("reference policy: sees only the observation, never the task id", "[po
 }
 
 TEST_CASE("random policy: a low floor, deterministic in its seed", "[policy]") {
-  PolicyStats st = Play(Embedded(), PolicyKind::Random, 200);
-  // The contract pays +0.30 for the right terminal action even when other
-  // requirements fail, so resolving blindly alone is worth about 0.125 here;
-  // uniform random play lands near 0.17 (issue 4 hoped for 0.15 or less).
+  PolicyStats st = Play(Embedded(), PolicyKind::Random, 1000);
+  // Its floor is structural: §2.3 pays +0.30 for the right terminal action even
+  // when requirements fail, and a uniform pick of resolve vs escalate is right
+  // half the time, so the terminal alone is worth about 0.5 x 0.30 = 0.15; any
+  // first classification earns at least +0.01 and a first question +0.01.
+  // Random letters for text keep search shaping near zero: measured 0.158.
   WARN("random: mean " << st.mean << ", success " << st.successes << "/" << st.episodes);
-  CHECK(st.mean < 0.20);
+  CHECK(st.mean > 0.12);
+  CHECK(st.mean < 0.17);
   CHECK(st.successes * 50 < st.episodes);  // under 2%
-  PolicyStats again = Play(Embedded(), PolicyKind::Random, 200);
+  PolicyStats again = Play(Embedded(), PolicyKind::Random, 1000);
   CHECK(again.mean == st.mean);
+}
+
+TEST_CASE("random policy: its text is random letters, so search rarely finds the ticket's article", "[policy]") {
+  const ScenarioSet& set = Embedded();
+  Episode ep;
+  Episode_Init(&ep, &set);
+  PolicyAction pa;
+  int searches = 0, relevant = 0;
+  for (int m = 0; m < static_cast<int>(set.missions.size()); ++m) {
+    for (int seed = 0; seed < 500; ++seed) {
+      REQUIRE(Episode_Reset(&ep, m, static_cast<std::uint64_t>(seed)));
+      while (!ep.done) {
+        Policy_Act(PolicyKind::Random, PolicyView_Of(ep), static_cast<std::uint64_t>(seed), &pa);
+        if (pa.action.type == ActionType::SearchKb) {
+          ++searches;
+          CHECK(!pa.text.empty());
+        }
+        const bool before = ep.relevant_article_retrieved;
+        REQUIRE(Episode_Step(&ep, pa.action).accepted);
+        if (!before && ep.relevant_article_retrieved) ++relevant;
+      }
+    }
+  }
+  REQUIRE(searches > 500);
+  CHECK(relevant * 20 < searches);  // under 5% of its searches
 }
 
 TEST_CASE("protocol act: returns the policy's action without taking it", "[policy][protocol]") {
