@@ -1,5 +1,8 @@
 #include "support_env/policy.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "splitmix.h"
 #include "support_env/text.h"
 
@@ -52,11 +55,15 @@ bool AskedAlready(const PolicyView& v) {
   return false;
 }
 
-// The article's sentences that tell someone what to do, addressed to the customer.
+// The article's sentences that tell someone what to do, minus the ones that
+// only instruct the support agent (a customer should not read those), with
+// "Ask the customer to ..." turned into "Please ...".
 std::string FixFromArticle(const KbArticle& a) {
   static constexpr const char* kInstructionCues[] = {
       "fix", "download", "clear", "update", "uninstall", "reinstall", "switch", "refunded", "sign out",
       "regenerate", "emailed", "re send", "change", "reset", "retry", "contact", "return"};
+  static constexpr const char* kAgentOnlyCues[] = {"the agent", "support agents", "no escalation"};
+  static constexpr std::string_view kAskPrefix = "Ask the customer to ";
   std::string out;
   std::string norm;
   std::size_t start = 0;
@@ -65,19 +72,25 @@ std::string FixFromArticle(const KbArticle& a) {
     std::size_t end = t.find_first_of(".!?", start);
     end = end == std::string::npos ? t.size() : end + 1;
     std::string_view sentence(t.data() + start, end - start);
+    start = end;
     Text_Normalize(sentence, &norm);
     WordSignature sig;
     Text_Signature(norm, &sig);
-    for (const char* cue : kInstructionCues) {
+    auto mentions = [&](const char* cue) {
       Phrase p;
       Phrase_Make(cue, &p);
-      if (Phrase_In(p, norm, sig)) {
-        while (!sentence.empty() && sentence.front() == ' ') sentence.remove_prefix(1);
-        out.append(sentence).push_back(' ');
-        break;
-      }
+      return Phrase_In(p, norm, sig);
+    };
+    if (std::none_of(std::begin(kInstructionCues), std::end(kInstructionCues), mentions) ||
+        std::any_of(std::begin(kAgentOnlyCues), std::end(kAgentOnlyCues), mentions)) {
+      continue;
     }
-    start = end;
+    while (!sentence.empty() && sentence.front() == ' ') sentence.remove_prefix(1);
+    if (sentence.substr(0, kAskPrefix.size()) == kAskPrefix) {
+      out.append("Please ");
+      sentence.remove_prefix(kAskPrefix.size());
+    }
+    out.append(sentence).push_back(' ');
   }
   return out.empty() ? a.text : out;
 }
