@@ -37,53 +37,56 @@ const char* TypeName(const json& v) {
 }
 
 const std::string& Error(Session* s, std::string_view message) {
-  std::string& out = s->response;
-  out.assign("{\"ok\":false,\"error\":");
-  Json_String(&out, message);
-  out.push_back('}');
-  return out;
+  s->response.clear();
+  JsonWriter w(&s->response);
+  w.Raw("{\"ok\":false,\"error\":");
+  w.String(message);
+  w.Char('}');
+  return s->response;
 }
 
 const std::string& Tasks(Session* s) {
-  std::string& out = s->response;
-  out.assign("{\"ok\":true,\"tasks\":[");
+  s->response.clear();
+  JsonWriter w(&s->response);
+  w.Raw("{\"ok\":true,\"tasks\":[");
   bool first = true;
   for (const Mission& m : s->scenarios->missions) {
-    if (!first) out.push_back(',');
+    if (!first) w.Char(',');
     first = false;
-    out.append("{\"id\":");
-    Json_String(&out, m.task_id);
-    out.append(",\"title\":");
-    Json_String(&out, m.title);
-    out.append(",\"difficulty\":");
-    Json_String(&out, Difficulty_Name(m.difficulty));
-    out.append(",\"summary\":");
-    Json_String(&out, m.summary);
-    out.append(",\"ticket_id\":");
-    Json_String(&out, m.variants[0].ticket_id);
-    out.append(",\"customer_tier\":");
-    Json_String(&out, Tier_Name(m.tier));
-    out.append(",\"variants\":");
-    Json_Int(&out, static_cast<long long>(m.variants.size()));
-    out.push_back('}');
+    w.Raw("{\"id\":");
+    w.String(m.task_id);
+    w.Raw(",\"title\":");
+    w.String(m.title);
+    w.Raw(",\"difficulty\":");
+    w.String(Difficulty_Name(m.difficulty));
+    w.Raw(",\"summary\":");
+    w.String(m.summary);
+    w.Raw(",\"ticket_id\":");
+    w.String(m.variants[0].ticket_id);
+    w.Raw(",\"customer_tier\":");
+    w.String(Tier_Name(m.tier));
+    w.Raw(",\"variants\":");
+    w.Int(static_cast<long long>(m.variants.size()));
+    w.Char('}');
   }
-  out.append("]}");
-  return out;
+  w.Raw("]}");
+  return s->response;
 }
 
 // The environment's constants, so that clients (the dashboard) show the
 // engine's numbers rather than copies of them.
 const std::string& Spec(Session* s) {
-  std::string& out = s->response;
-  out.assign("{\"ok\":true,\"spec\":{\"max_steps\":");
-  Json_Int(&out, kMaxSteps);
-  out.append(",\"target_score\":0.90,\"max_score\":0.99,\"max_text_bytes\":");
-  Json_Int(&out, static_cast<long long>(kMaxTextBytes));
-  out.append(",\"tasks\":");
-  Json_Int(&out, static_cast<long long>(s->scenarios->missions.size()));
-  out.append(",\"categories\":[\"Billing\",\"Technical\",\"Refund_Request\"]");
-  out.append(",\"sentiments\":[\"Happy\",\"Neutral\",\"Upset\",\"Angry\"]");
-  out.append(
+  s->response.clear();
+  JsonWriter w(&s->response);
+  w.Raw("{\"ok\":true,\"spec\":{\"max_steps\":");
+  w.Int(kMaxSteps);
+  w.Raw(",\"target_score\":0.90,\"max_score\":0.99,\"max_text_bytes\":");
+  w.Int(static_cast<long long>(kMaxTextBytes));
+  w.Raw(",\"tasks\":");
+  w.Int(static_cast<long long>(s->scenarios->missions.size()));
+  w.Raw(",\"categories\":[\"Billing\",\"Technical\",\"Refund_Request\"]");
+  w.Raw(",\"sentiments\":[\"Happy\",\"Neutral\",\"Upset\",\"Angry\"]");
+  w.Raw(
       ",\"actions\":["
       "{\"action_type\":\"classify_issue\",\"field\":\"category_guess\",\"terminal\":false,"
       "\"rewards\":[{\"when\":\"first classification, correct\",\"reward\":0.03},"
@@ -99,7 +102,66 @@ const std::string& Spec(Session* s) {
       "{\"action_type\":\"escalate_to_human\",\"field\":\"message_to_customer\",\"optional\":true,\"terminal\":true,"
       "\"rewards\":[{\"when\":\"correct terminal action, every requirement met\",\"reward\":0.90},"
       "{\"when\":\"correct terminal action, a requirement unmet\",\"reward\":0.30}]}]}}");
-  return out;
+  return s->response;
+}
+
+// The observation object (mission.md §3.1).
+void WriteObservation(const Episode& ep, JsonWriter* w) {
+  const Mission& m = *ep.mission;
+  const Variant& v = m.variants[static_cast<std::size_t>(ep.variant_index)];
+  w->Raw("{\"task_id\":");
+  w->String(m.task_id);
+  w->Raw(",\"ticket_id\":");
+  w->String(v.ticket_id);
+  w->Raw(",\"difficulty\":");
+  w->String(Difficulty_Name(m.difficulty));
+  w->Raw(",\"subject\":");
+  w->String(v.subject);
+  w->Raw(",\"customer_name\":");
+  w->String(v.customer_name);
+  w->Raw(",\"customer_tier\":");
+  w->String(Tier_Name(m.tier));
+  w->Raw(",\"sentiment\":");
+  w->String(Sentiment_Name(ep.sentiment));
+  w->Raw(",\"issue_category\":");
+  if (ep.classified) w->String(Category_Name(ep.category)); else w->Raw("null");
+  w->Raw(",\"knowledge_base_result\":");
+  if (ep.kb_result < 0) {
+    w->Raw("null");
+  } else {
+    const KbArticle& a = ep.scenarios->kb.articles[static_cast<std::size_t>(ep.kb_result)];
+    w->Raw("{\"id\":");
+    w->String(a.id);
+    w->Raw(",\"title\":");
+    w->String(a.title);
+    w->Raw(",\"text\":");
+    w->String(a.text);
+    w->Char('}');
+  }
+  w->Raw(",\"conversation_history\":[");
+  for (int i = 0; i < ep.line_count; ++i) {
+    if (i) w->Char(',');
+    w->Raw("{\"role\":");
+    w->String(Role_Name(ep.lines[i].role));
+    w->Raw(",\"text\":");
+    w->String(ep.lines[i].text);
+    w->Char('}');
+  }
+  w->Raw("],\"step_count\":");
+  w->Int(ep.step_count);
+  w->Raw(",\"max_steps\":");
+  w->Int(kMaxSteps);
+  w->Raw(",\"done\":");
+  w->Bool(ep.done);
+  w->Raw(",\"cumulative_reward\":");
+  w->Cents(ep.cumulative);
+  w->Raw(",\"last_action_error\":");
+  if (ep.has_error) w->String(ep.last_error); else w->Raw("null");
+  w->Raw(",\"outcome\":");
+  if (ep.outcome == Outcome::None) w->Raw("null"); else w->String(Outcome_Name(ep.outcome));
+  w->Raw(",\"success\":");
+  if (ep.done) w->Bool(ep.success); else w->Raw("null");
+  w->Char('}');
 }
 
 const std::string& Reset(Session* s, const json& req) {
@@ -124,11 +186,12 @@ const std::string& Reset(Session* s, const json& req) {
     }
   }
   Episode_Reset(&s->episode, index, seed);
-  std::string& out = s->response;
-  out.assign("{\"ok\":true,\"observation\":");
-  Protocol_WriteObservation(s->episode, &out);
-  out.push_back('}');
-  return out;
+  s->response.clear();
+  JsonWriter w(&s->response);
+  w.Raw("{\"ok\":true,\"observation\":");
+  WriteObservation(s->episode, &w);
+  w.Char('}');
+  return s->response;
 }
 
 // Decodes an action; on failure returns false with a message naming the problem.
@@ -182,20 +245,20 @@ bool DecodeAction(const json* v, Action* a, std::string* error) {
 
 // The step response for a step just taken.
 const std::string& StepResponse(Session* s, const StepResult& r) {
-  const Episode& ep = s->episode;
-  std::string& out = s->response;
-  out.assign("{\"ok\":true,\"observation\":");
-  Protocol_WriteObservation(ep, &out);
-  out.append(",\"reward\":");
-  Json_Cents(&out, r.reward);
-  out.append(",\"done\":");
-  Json_Bool(&out, r.done);
-  out.append(",\"info\":{\"reason\":");
-  Json_String(&out, r.reason);
-  out.append(",\"valid\":");
-  Json_Bool(&out, r.valid);
-  out.append("}}");
-  return out;
+  s->response.clear();
+  JsonWriter w(&s->response);
+  w.Raw("{\"ok\":true,\"observation\":");
+  WriteObservation(s->episode, &w);
+  w.Raw(",\"reward\":");
+  w.Cents(r.reward);
+  w.Raw(",\"done\":");
+  w.Bool(r.done);
+  w.Raw(",\"info\":{\"reason\":");
+  w.String(r.reason);
+  w.Raw(",\"valid\":");
+  w.Bool(r.valid);
+  w.Raw("}}");
+  return s->response;
 }
 
 // Null when a step can be taken now, else the error response.
@@ -310,49 +373,50 @@ bool FastStep(std::string_view line, Action* a) {
 const std::string& State(Session* s) {
   const Episode& ep = s->episode;
   if (ep.mission == nullptr) return Error(s, "no episode yet: send {\"op\":\"reset\",\"task\":…} first");
-  std::string& out = s->response;
-  out.assign("{\"ok\":true,\"state\":{\"task_id\":");
-  Json_String(&out, ep.mission->task_id);
-  out.append(",\"seed\":");
-  out.append(std::to_string(ep.seed));
-  out.append(",\"variant\":");
-  Json_Int(&out, ep.variant_index);
-  out.append(",\"ticket_id\":");
-  Json_String(&out, ep.mission->variants[static_cast<std::size_t>(ep.variant_index)].ticket_id);
-  out.append(",\"step_count\":");
-  Json_Int(&out, ep.step_count);
-  out.append(",\"max_steps\":");
-  Json_Int(&out, kMaxSteps);
-  out.append(",\"done\":");
-  Json_Bool(&out, ep.done);
-  out.append(",\"outcome\":");
-  if (ep.outcome == Outcome::None) out.append("null"); else Json_String(&out, Outcome_Name(ep.outcome));
-  out.append(",\"success\":");
-  if (ep.done) Json_Bool(&out, ep.success); else out.append("null");
-  out.append(",\"cumulative_reward\":");
-  Json_Cents(&out, ep.cumulative);
-  out.append(",\"rewards\":[");
+  s->response.clear();
+  JsonWriter w(&s->response);
+  w.Raw("{\"ok\":true,\"state\":{\"task_id\":");
+  w.String(ep.mission->task_id);
+  w.Raw(",\"seed\":");
+  w.UInt(ep.seed);
+  w.Raw(",\"variant\":");
+  w.Int(ep.variant_index);
+  w.Raw(",\"ticket_id\":");
+  w.String(ep.mission->variants[static_cast<std::size_t>(ep.variant_index)].ticket_id);
+  w.Raw(",\"step_count\":");
+  w.Int(ep.step_count);
+  w.Raw(",\"max_steps\":");
+  w.Int(kMaxSteps);
+  w.Raw(",\"done\":");
+  w.Bool(ep.done);
+  w.Raw(",\"outcome\":");
+  if (ep.outcome == Outcome::None) w.Raw("null"); else w.String(Outcome_Name(ep.outcome));
+  w.Raw(",\"success\":");
+  if (ep.done) w.Bool(ep.success); else w.Raw("null");
+  w.Raw(",\"cumulative_reward\":");
+  w.Cents(ep.cumulative);
+  w.Raw(",\"rewards\":[");
   for (int i = 0; i < ep.reward_count; ++i) {
-    if (i) out.push_back(',');
-    Json_Cents(&out, ep.rewards[i]);
+    if (i) w.Char(',');
+    w.Cents(ep.rewards[i]);
   }
-  out.append("],\"questions_asked\":");
-  Json_Int(&out, ep.questions_asked);
-  out.append("}}");
-  return out;
+  w.Raw("],\"questions_asked\":");
+  w.Int(ep.questions_asked);
+  w.Raw("}}");
+  return s->response;
 }
 
-void WriteAction(const Action& a, std::string* out) {
-  out->append("{\"action_type\":");
-  Json_String(out, ActionType_Name(a.type));
+void WriteAction(const Action& a, JsonWriter* w) {
+  w->Raw("{\"action_type\":");
+  w->String(ActionType_Name(a.type));
   if (a.type == ActionType::ClassifyIssue) {
-    out->append(",\"category_guess\":");
-    Json_String(out, Category_Name(a.category));
+    w->Raw(",\"category_guess\":");
+    w->String(Category_Name(a.category));
   } else {
-    out->append(a.type == ActionType::SearchKb ? ",\"search_query\":" : ",\"message_to_customer\":");
-    Json_String(out, a.text);
+    if (a.type == ActionType::SearchKb) w->Raw(",\"search_query\":"); else w->Raw(",\"message_to_customer\":");
+    w->String(a.text);
   }
-  out->push_back('}');
+  w->Char('}');
 }
 
 bool ParsePolicy(Session* s, const json& req, PolicyKind* kind) {
@@ -373,11 +437,12 @@ const std::string& Act(Session* s, const json& req) {
   if (!ParsePolicy(s, req, &kind)) return s->response;
   PolicyAction pa;
   Policy_Act(kind, PolicyView_Of(ep), ep.seed, &pa);
-  std::string& out = s->response;
-  out.assign("{\"ok\":true,\"action\":");
-  WriteAction(pa.action, &out);
-  out.push_back('}');
-  return out;
+  s->response.clear();
+  JsonWriter w(&s->response);
+  w.Raw("{\"ok\":true,\"action\":");
+  WriteAction(pa.action, &w);
+  w.Char('}');
+  return s->response;
 }
 
 // Plays a policy over tasks x seeds and reports every episode's score and success.
@@ -416,32 +481,48 @@ const std::string& Evaluate(Session* s, const json& req) {
   Episode& ep = s->evaluation;
   if (ep.scenarios != s->scenarios) Episode_Init(&ep, s->scenarios);
   PolicyAction pa;
-  std::string& out = s->response;
-  out.assign("{\"ok\":true,\"policy\":");
-  Json_String(&out, PolicyKind_Name(kind));
-  out.append(",\"first_seed\":" + std::to_string(first_seed) + ",\"seeds\":" + std::to_string(seeds) + ",\"results\":[");
+  s->response.clear();
+  JsonWriter w(&s->response);
+  w.Raw("{\"ok\":true,\"policy\":");
+  w.String(PolicyKind_Name(kind));
+  w.Raw(",\"first_seed\":");
+  w.UInt(first_seed);
+  w.Raw(",\"seeds\":");
+  w.Int(seeds);
+  w.Raw(",\"results\":[");
+  std::string scores, successes, steps;
   for (std::size_t i = 0; i < missions.size(); ++i) {
-    std::string scores, successes, steps;
-    for (int k = 0; k < seeds; ++k) {
-      std::uint64_t seed = first_seed + static_cast<std::uint64_t>(k);
-      Episode_Reset(&ep, missions[i], seed);
-      while (!ep.done) {
-        Policy_Act(kind, PolicyView_Of(ep), seed, &pa);
-        Episode_Step(&ep, pa.action);
+    scores.clear();
+    successes.clear();
+    steps.clear();
+    {
+      JsonWriter sw(&scores), okw(&successes), nw(&steps);
+      for (int k = 0; k < seeds; ++k) {
+        std::uint64_t seed = first_seed + static_cast<std::uint64_t>(k);
+        Episode_Reset(&ep, missions[i], seed);
+        while (!ep.done) {
+          Policy_Act(kind, PolicyView_Of(ep), seed, &pa);
+          Episode_Step(&ep, pa.action);
+        }
+        if (k) { sw.Char(','); okw.Char(','); nw.Char(','); }
+        sw.Cents(ep.cumulative);
+        okw.Bool(ep.success);
+        nw.Int(ep.step_count);
       }
-      if (k) { scores.push_back(','); successes.push_back(','); steps.push_back(','); }
-      Json_Cents(&scores, ep.cumulative);
-      Json_Bool(&successes, ep.success);
-      Json_Int(&steps, ep.step_count);
     }
-    if (i) out.push_back(',');
-    out.append("{\"task\":");
-    Json_String(&out, set.missions[static_cast<std::size_t>(missions[i])].task_id);
-    out.append(",\"scores\":[").append(scores).append("],\"success\":[").append(successes);
-    out.append("],\"steps\":[").append(steps).append("]}");
+    if (i) w.Char(',');
+    w.Raw("{\"task\":");
+    w.String(set.missions[static_cast<std::size_t>(missions[i])].task_id);
+    w.Raw(",\"scores\":[");
+    w.Raw(scores);
+    w.Raw("],\"success\":[");
+    w.Raw(successes);
+    w.Raw("],\"steps\":[");
+    w.Raw(steps);
+    w.Raw("]}");
   }
-  out.append("]}");
-  return out;
+  w.Raw("]}");
+  return s->response;
 }
 
 // Switches the session to a scenario pack ({"files":[{"name","text"}]}) or back
@@ -523,61 +604,8 @@ const std::string& Session_HandleLine(Session* s, std::string_view line) {
 }
 
 void Protocol_WriteObservation(const Episode& ep, std::string* out) {
-  const Mission& m = *ep.mission;
-  const Variant& v = m.variants[static_cast<std::size_t>(ep.variant_index)];
-  out->append("{\"task_id\":");
-  Json_String(out, m.task_id);
-  out->append(",\"ticket_id\":");
-  Json_String(out, v.ticket_id);
-  out->append(",\"difficulty\":");
-  Json_String(out, Difficulty_Name(m.difficulty));
-  out->append(",\"subject\":");
-  Json_String(out, v.subject);
-  out->append(",\"customer_name\":");
-  Json_String(out, v.customer_name);
-  out->append(",\"customer_tier\":");
-  Json_String(out, Tier_Name(m.tier));
-  out->append(",\"sentiment\":");
-  Json_String(out, Sentiment_Name(ep.sentiment));
-  out->append(",\"issue_category\":");
-  if (ep.classified) Json_String(out, Category_Name(ep.category)); else out->append("null");
-  out->append(",\"knowledge_base_result\":");
-  if (ep.kb_result < 0) {
-    out->append("null");
-  } else {
-    const KbArticle& a = ep.scenarios->kb.articles[static_cast<std::size_t>(ep.kb_result)];
-    out->append("{\"id\":");
-    Json_String(out, a.id);
-    out->append(",\"title\":");
-    Json_String(out, a.title);
-    out->append(",\"text\":");
-    Json_String(out, a.text);
-    out->push_back('}');
-  }
-  out->append(",\"conversation_history\":[");
-  for (int i = 0; i < ep.line_count; ++i) {
-    if (i) out->push_back(',');
-    out->append("{\"role\":");
-    Json_String(out, Role_Name(ep.lines[i].role));
-    out->append(",\"text\":");
-    Json_String(out, ep.lines[i].text);
-    out->push_back('}');
-  }
-  out->append("],\"step_count\":");
-  Json_Int(out, ep.step_count);
-  out->append(",\"max_steps\":");
-  Json_Int(out, kMaxSteps);
-  out->append(",\"done\":");
-  Json_Bool(out, ep.done);
-  out->append(",\"cumulative_reward\":");
-  Json_Cents(out, ep.cumulative);
-  out->append(",\"last_action_error\":");
-  if (ep.has_error) Json_String(out, ep.last_error); else out->append("null");
-  out->append(",\"outcome\":");
-  if (ep.outcome == Outcome::None) out->append("null"); else Json_String(out, Outcome_Name(ep.outcome));
-  out->append(",\"success\":");
-  if (ep.done) Json_Bool(out, ep.success); else out->append("null");
-  out->push_back('}');
+  JsonWriter w(out);
+  WriteObservation(ep, &w);
 }
 
 }  // namespace support_env
