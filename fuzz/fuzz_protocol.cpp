@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Session_Init(&session, scenarios);
   Session reference;  // every request through the full JSON parser
   Session_Init(&reference, scenarios);
-  reference.fast_steps = false;
+  reference.fast_path = false;
   std::string_view input(reinterpret_cast<const char*>(data), size);
   while (!input.empty()) {
     std::size_t end = input.find('\n');

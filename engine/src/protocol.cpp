@@ -164,6 +164,16 @@ void WriteObservation(const Episode& ep, JsonWriter* w) {
   w->Char('}');
 }
 
+// The reset response for an episode just reset.
+const std::string& ResetResponse(Session* s) {
+  s->response.clear();
+  JsonWriter w(&s->response);
+  w.Raw("{\"ok\":true,\"observation\":");
+  WriteObservation(s->episode, &w);
+  w.Char('}');
+  return s->response;
+}
+
 const std::string& Reset(Session* s, const json& req) {
   auto task = req.find("task");
   if (task == req.end() || !task->is_string()) {
@@ -186,12 +196,7 @@ const std::string& Reset(Session* s, const json& req) {
     }
   }
   Episode_Reset(&s->episode, index, seed);
-  s->response.clear();
-  JsonWriter w(&s->response);
-  w.Raw("{\"ok\":true,\"observation\":");
-  WriteObservation(s->episode, &w);
-  w.Char('}');
-  return s->response;
+  return ResetResponse(s);
 }
 
 // Decodes an action; on failure returns false with a message naming the problem.
@@ -366,6 +371,58 @@ bool FastStep(std::string_view line, Action* a) {
     }
   } while (c.Eat(','));
   if (!c.Eat('}') || !op || !action) return false;
+  c.SkipSpace();
+  return c.p == c.end;
+}
+
+// A seed as JSON.stringify writes one: null, or digits with no sign, fraction,
+// exponent or leading zero, at most kMaxSeed. Anything else (even a valid
+// -0 or 1e3) is left to the full parser and Reset's checks.
+bool FastSeed(FastCursor* c, std::uint64_t* seed) {
+  c->SkipSpace();
+  if (c->end - c->p >= 4 && std::string_view(c->p, 4) == "null") {
+    c->p += 4;
+    *seed = 0;
+    return true;
+  }
+  const char* start = c->p;
+  std::uint64_t v = 0;
+  while (c->p != c->end && *c->p >= '0' && *c->p <= '9' && c->p - start < 16) v = v * 10 + static_cast<std::uint64_t>(*c->p++ - '0');
+  const std::ptrdiff_t digits = c->p - start;
+  if (digits == 0 || (digits > 1 && *start == '0') || v > kMaxSeed) return false;
+  // A longer number, a fraction or an exponent: not plain.
+  if (c->p != c->end && ((*c->p >= '0' && *c->p <= '9') || *c->p == '.' || *c->p == 'e' || *c->p == 'E')) return false;
+  *seed = v;
+  return true;
+}
+
+// {"op":"reset","task":<a known task id>,"seed":<FastSeed>} in any key order,
+// seed optional, nothing after it: what env.reset() and json.dumps send.
+// Unknown tasks and every other shape go to the full parser for its errors.
+bool FastReset(std::string_view line, const ScenarioSet& set, int* mission, std::uint64_t* seed) {
+  FastCursor c{line.data(), line.data() + line.size()};
+  if (!c.Eat('{')) return false;
+  bool op = false, task = false, has_seed = false;
+  *seed = 0;
+  do {
+    std::string_view key, value;
+    if (!c.PlainString(&key) || !c.Eat(':')) return false;
+    if (key == "op" && !op) {
+      if (!c.PlainString(&value) || value != "reset") return false;
+      op = true;
+    } else if (key == "task" && !task) {
+      if (!c.PlainString(&value)) return false;
+      *mission = ScenarioSet_FindMission(set, value);
+      if (*mission < 0) return false;
+      task = true;
+    } else if (key == "seed" && !has_seed) {
+      if (!FastSeed(&c, seed)) return false;
+      has_seed = true;
+    } else {
+      return false;
+    }
+  } while (c.Eat(','));
+  if (!c.Eat('}') || !op || !task) return false;
   c.SkipSpace();
   return c.p == c.end;
 }
@@ -574,11 +631,18 @@ const std::string& Session_HandleLine(Session* s, std::string_view line) {
   // The parser stops at a raw NUL as if the input ended there; JSON text never
   // holds one (inside strings it is written \u0000), so refuse the line.
   if (line.find('\0') != std::string_view::npos) return Error(s, "request is not valid JSON (it contains a NUL byte)");
-  if (s->fast_steps && s->episode.mission != nullptr && !s->episode.done) {
+  if (s->fast_path) {
     Action action;
-    if (FastStep(line, &action)) {
+    if (s->episode.mission != nullptr && !s->episode.done && FastStep(line, &action)) {
       ++s->fast_steps_served;
       return StepResponse(s, Episode_Step(&s->episode, action));
+    }
+    int mission = -1;
+    std::uint64_t seed;
+    if (FastReset(line, *s->scenarios, &mission, &seed)) {
+      ++s->fast_resets_served;
+      Episode_Reset(&s->episode, mission, seed);
+      return ResetResponse(s);
     }
   }
   json req = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);

@@ -345,7 +345,7 @@ TEST_CASE("protocol: the step fast path answers exactly as the full JSON parser"
   for (const Case& c : cases) {
     INFO("line: " << c.line);
     Client fast, full;
-    full.session.fast_steps = false;
+    full.session.fast_path = false;
     fast.Reset("vague_complaint", 1);
     full.Reset("vague_complaint", 1);
     std::string a = fast.Raw(c.line);
@@ -362,4 +362,58 @@ TEST_CASE("protocol: the step fast path answers exactly as the full JSON parser"
   CHECK(json::parse(fresh.Raw(plain))["done"] == true);
   CHECK(json::parse(fresh.Raw(plain))["error"] == "the episode is over: send {\"op\":\"reset\",…} to start a new one");
   CHECK(fresh.session.fast_steps_served == 1u);
+}
+
+TEST_CASE("protocol: the reset fast path answers exactly as the full JSON parser", "[protocol]") {
+  // Each line goes to a session with the fast path and one without, both
+  // after the same earlier step; responses and the episodes that follow must match.
+  struct Case {
+    const char* line;
+    bool fast;  // expected to take the fast path
+  };
+  const Case cases[] = {
+      {R"({"op":"reset","task":"billing_receipt","seed":0})", true},
+      {R"({"op":"reset","task":"vip_outage","seed":7})", true},
+      {R"({"seed":9007199254740991,"task":"vague_complaint","op":"reset"})", true},
+      {" { \"op\" : \"reset\" ,\n\t\"task\" : \"digital_refund\" } \r", true},
+      {R"({"op": "reset", "task": "billing_receipt", "seed": null})", true},
+      {R"({"op":"reset","task":"billing_receipt","seed":1234567890123456})", true},
+      // Everything below goes to the full parser.
+      {R"({"op":"reset","task":"billing_receipt","seed":9007199254740992})", false},
+      {R"({"op":"reset","task":"billing_receipt","seed":12345678901234567})", false},
+      {R"({"op":"reset","task":"billing_receipt","seed":-1})", false},
+      {R"({"op":"reset","task":"billing_receipt","seed":-0})", false},
+      {R"({"op":"reset","task":"billing_receipt","seed":007})", false},
+      {R"({"op":"reset","task":"billing_receipt","seed":1.0})", false},
+      {R"({"op":"reset","task":"billing_receipt","seed":1e3})", false},
+      {R"({"op":"reset","task":"billing_receipt","seed":"3"})", false},
+      {R"({"op":"reset","task":"billing_receipt","seed":nul})", false},
+      {R"({"op":"reset","task":"billing_receipt","seed":nullx})", false},
+      {R"({"op":"reset","task":"no_such_task","seed":0})", false},
+      {R"({"op":"reset","task":"billing\u005freceipt","seed":0})", false},
+      {R"({"op":"reset","seed":0})", false},
+      {R"({"op":"reset","task":null})", false},
+      {R"({"op":"reset","task":"billing_receipt","task":"vip_outage"})", false},
+      {R"({"op":"reset","task":"billing_receipt","seed":1,"seed":2})", false},
+      {R"({"op":"reset","task":"billing_receipt","extra":1})", false},
+      {R"({"op":"reset","task":"billing_receipt"} trailing)", false},
+      {R"({"op":"reset","task":"billing_receipt",})", false},
+      {R"({"op":"reset","task":"billing_receipt")", false},
+      {R"({"op":"Reset","task":"billing_receipt"})", false},
+  };
+  for (const Case& c : cases) {
+    INFO("line: " << c.line);
+    Client fast, full;
+    full.session.fast_path = false;
+    fast.Reset("vague_complaint", 1);
+    full.Reset("vague_complaint", 1);
+    const char* step = R"({"op":"step","action":{"action_type":"classify_issue","category_guess":"Technical"}})";
+    CHECK(fast.Raw(step) == full.Raw(step));
+    std::uint64_t resets_before = fast.session.fast_resets_served;
+    CHECK(fast.Raw(c.line) == full.Raw(c.line));
+    CHECK(fast.session.fast_resets_served - resets_before == (c.fast ? 1u : 0u));
+    CHECK(full.session.fast_resets_served == 0u);
+    CHECK(fast.Raw(step) == full.Raw(step));
+    CHECK(fast.Raw(R"({"op":"state"})") == full.Raw(R"({"op":"state"})"));
+  }
 }

@@ -27,8 +27,9 @@ struct Session {
   Episode episode;
   Episode evaluation;                       // evaluate runs here, leaving `episode` alone
   std::string response;                     // last response; keeps its capacity
-  bool fast_steps = true;                   // plain step requests skip the JSON DOM (off: the differential tests)
+  bool fast_path = true;                    // plain step and reset requests skip the JSON DOM (off: the differential tests)
   std::uint64_t fast_steps_served = 0;      // how many steps took that path
+  std::uint64_t fast_resets_served = 0;     // how many resets took it
 };
 
 /// Binds a session to a scenario set (which must outlive it).
