@@ -628,9 +628,9 @@ void Session_Init(Session* s, const ScenarioSet* scenarios) {
 
 const std::string& Session_HandleLine(Session* s, std::string_view line) {
   if (line.size() > kMaxRequestBytes) return Error(s, "request line longer than 4 MiB");
-  // The parser stops at a raw NUL as if the input ended there; JSON text never
-  // holds one (inside strings it is written \u0000), so refuse the line.
-  if (line.find('\0') != std::string_view::npos) return Error(s, "request is not valid JSON (it contains a NUL byte)");
+  // The fast paths take no line with a NUL byte (they accept only printable
+  // ASCII inside strings and JSON whitespace between tokens), so the NUL check
+  // below can wait until they have declined.
   if (s->fast_path) {
     Action action;
     if (s->episode.mission != nullptr && !s->episode.done && FastStep(line, &action)) {
@@ -645,6 +645,9 @@ const std::string& Session_HandleLine(Session* s, std::string_view line) {
       return ResetResponse(s);
     }
   }
+  // The parser stops at a raw NUL as if the input ended there; JSON text never
+  // holds one (inside strings it is written \u0000), so refuse the line.
+  if (line.find('\0') != std::string_view::npos) return Error(s, "request is not valid JSON (it contains a NUL byte)");
   json req = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
   if (req.is_discarded()) {
     return Error(s, Text_IsValidUtf8(line) ? "request is not valid JSON"

@@ -364,6 +364,23 @@ TEST_CASE("protocol: the step fast path answers exactly as the full JSON parser"
   CHECK(fresh.session.fast_steps_served == 1u);
 }
 
+TEST_CASE("protocol: a NUL byte is refused on the fast paths' lines too", "[protocol]") {
+  using namespace std::string_literals;
+  const std::string lines[] = {
+      "{\"op\":\"step\",\"action\":{\"action_type\":\"search_kb\",\"search_query\":\"a\0b\"}}"s,
+      "{\"op\":\"step\",\"action\":{\"action_type\":\"escalate_to_human\"}}\0"s,
+      "{\"op\":\"reset\",\"task\":\"billing_receipt\",\0\"seed\":1}"s,
+      "\0{\"op\":\"reset\",\"task\":\"billing_receipt\"}"s,
+  };
+  for (const std::string& line : lines) {
+    Client c;
+    c.Reset("vague_complaint", 1);
+    CHECK(json::parse(c.Raw(line))["error"] == "request is not valid JSON (it contains a NUL byte)");
+    CHECK(c.session.fast_steps_served == 0u);
+    CHECK(c.session.fast_resets_served == 1u);  // the Reset above only
+  }
+}
+
 TEST_CASE("protocol: the reset fast path answers exactly as the full JSON parser", "[protocol]") {
   // Each line goes to a session with the fast path and one without, both
   // after the same earlier step; responses and the episodes that follow must match.
