@@ -57,6 +57,8 @@ function loadCore(options) {
 export class SupportEnv {
   #core;
   #session;
+  #handle;         // support_env_handle: the engine's handle() as a direct export
+  #self;           // the session's address, its first argument
   #slot;           // address of the word where handle() leaves the response's address
   #capacity = 0;   // bytes of the request buffer
   #input = null;   // view of the request buffer; rebuilt when it grows or memory grows
@@ -65,6 +67,8 @@ export class SupportEnv {
   constructor(core) {
     this.#core = core;
     this.#session = new core.Core();
+    this.#handle = core._support_env_handle;
+    this.#self = this.#session.address();
     this.#slot = this.#session.responseSlot();
   }
 
@@ -83,7 +87,7 @@ export class SupportEnv {
       this.#input = this.#core.HEAPU8.subarray(this.#address, this.#address + this.#capacity);
     }
     const { written } = encoder.encodeInto(line, this.#input);
-    const length = this.#session.handle(written);
+    const length = this.#handle(this.#self, written);
     const heap = this.#core.HEAPU8;  // read after the call: it may have grown memory
     const address = this.#core.HEAPU32[this.#slot >>> 2];
     return decoder.decode(heap.subarray(address, address + length));
