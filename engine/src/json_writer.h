@@ -18,10 +18,16 @@ namespace support_env {
 /// string grows in chunks; the destructor trims it to what was written.
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string* out) : out_(out), used_(out->size()) {}
-  ~JsonWriter() {
-    if (base_ != nullptr) out_->resize(static_cast<std::size_t>(p_ - base_));
-  }
+  enum Mode { kAppend, kReplace };
+  /// kReplace writes over the string's current bytes instead of clearing it
+  /// first: resize() zero-fills what it adds, so a response about as long as
+  /// the last one then costs no fill at all.
+  explicit JsonWriter(std::string* out, Mode mode = kAppend)
+      : out_(out),
+        base_(&(*out)[0]),
+        p_(base_ + (mode == kReplace ? 0 : out->size())),
+        end_(base_ + out->size()) {}
+  ~JsonWriter() { out_->resize(static_cast<std::size_t>(p_ - base_)); }
   JsonWriter(const JsonWriter&) = delete;
   JsonWriter& operator=(const JsonWriter&) = delete;
 
@@ -143,7 +149,7 @@ class JsonWriter {
   // Out of line: rare, and keeps the inlined writes small. resize() zero-fills
   // what it adds, so the string grows by modest chunks rather than to capacity.
   [[gnu::noinline]] void Grow(std::size_t n) {
-    std::size_t used = base_ == nullptr ? used_ : static_cast<std::size_t>(p_ - base_);
+    const auto used = static_cast<std::size_t>(p_ - base_);
     out_->resize(used + n + 512);
     base_ = &(*out_)[0];
     p_ = base_ + used;
@@ -151,10 +157,9 @@ class JsonWriter {
   }
 
   std::string* out_;
-  std::size_t used_;          // the string's size before the first write
-  char* base_ = nullptr;      // the string's bytes, once the first write has sized it
-  char* p_ = nullptr;         // next byte to write
-  char* end_ = nullptr;       // end of the room
+  char* base_;  // the string's bytes
+  char* p_;     // next byte to write
+  char* end_;   // end of the string's current size: the room
 };
 
 /// Appends s as a JSON string literal (see JsonWriter::String).

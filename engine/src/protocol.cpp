@@ -37,8 +37,7 @@ const char* TypeName(const json& v) {
 }
 
 const std::string& Error(Session* s, std::string_view message) {
-  s->response.clear();
-  JsonWriter w(&s->response);
+  JsonWriter w(&s->response, JsonWriter::kReplace);
   w.Raw("{\"ok\":false,\"error\":");
   w.String(message);
   w.Char('}');
@@ -46,8 +45,7 @@ const std::string& Error(Session* s, std::string_view message) {
 }
 
 const std::string& Tasks(Session* s) {
-  s->response.clear();
-  JsonWriter w(&s->response);
+  JsonWriter w(&s->response, JsonWriter::kReplace);
   w.Raw("{\"ok\":true,\"tasks\":[");
   bool first = true;
   for (const Mission& m : s->scenarios->missions) {
@@ -76,8 +74,7 @@ const std::string& Tasks(Session* s) {
 // The environment's constants, so that clients (the dashboard) show the
 // engine's numbers rather than copies of them.
 const std::string& Spec(Session* s) {
-  s->response.clear();
-  JsonWriter w(&s->response);
+  JsonWriter w(&s->response, JsonWriter::kReplace);
   w.Raw("{\"ok\":true,\"spec\":{\"max_steps\":");
   w.Int(kMaxSteps);
   w.Raw(",\"target_score\":0.90,\"max_score\":0.99,\"max_text_bytes\":");
@@ -166,8 +163,7 @@ void WriteObservation(const Episode& ep, JsonWriter* w) {
 
 // The reset response for an episode just reset.
 const std::string& ResetResponse(Session* s) {
-  s->response.clear();
-  JsonWriter w(&s->response);
+  JsonWriter w(&s->response, JsonWriter::kReplace);
   w.Raw("{\"ok\":true,\"observation\":");
   WriteObservation(s->episode, &w);
   w.Char('}');
@@ -250,8 +246,7 @@ bool DecodeAction(const json* v, Action* a, std::string* error) {
 
 // The step response for a step just taken.
 const std::string& StepResponse(Session* s, const StepResult& r) {
-  s->response.clear();
-  JsonWriter w(&s->response);
+  JsonWriter w(&s->response, JsonWriter::kReplace);
   w.Raw("{\"ok\":true,\"observation\":");
   WriteObservation(s->episode, &w);
   w.Raw(",\"reward\":");
@@ -325,7 +320,7 @@ struct FastCursor {
 // {"action_type":…, <field>:…}: the action if it is one Episode_Step takes as is.
 bool FastAction(FastCursor* c, Action* a) {
   if (!c->Eat('{')) return false;
-  static constexpr const char* kKeys[] = {"action_type", "category_guess", "search_query", "message_to_customer"};
+  static constexpr std::string_view kKeys[] = {"action_type", "category_guess", "search_query", "message_to_customer"};
   std::string_view values[4];
   bool seen[4] = {};
   do {
@@ -430,8 +425,7 @@ bool FastReset(std::string_view line, const ScenarioSet& set, int* mission, std:
 const std::string& State(Session* s) {
   const Episode& ep = s->episode;
   if (ep.mission == nullptr) return Error(s, "no episode yet: send {\"op\":\"reset\",\"task\":…} first");
-  s->response.clear();
-  JsonWriter w(&s->response);
+  JsonWriter w(&s->response, JsonWriter::kReplace);
   w.Raw("{\"ok\":true,\"state\":{\"task_id\":");
   w.String(ep.mission->task_id);
   w.Raw(",\"seed\":");
@@ -494,8 +488,7 @@ const std::string& Act(Session* s, const json& req) {
   if (!ParsePolicy(s, req, &kind)) return s->response;
   PolicyAction pa;
   Policy_Act(kind, PolicyView_Of(ep), ep.seed, &pa);
-  s->response.clear();
-  JsonWriter w(&s->response);
+  JsonWriter w(&s->response, JsonWriter::kReplace);
   w.Raw("{\"ok\":true,\"action\":");
   WriteAction(pa.action, &w);
   w.Char('}');
@@ -538,8 +531,7 @@ const std::string& Evaluate(Session* s, const json& req) {
   Episode& ep = s->evaluation;
   if (ep.scenarios != s->scenarios) Episode_Init(&ep, s->scenarios);
   PolicyAction pa;
-  s->response.clear();
-  JsonWriter w(&s->response);
+  JsonWriter w(&s->response, JsonWriter::kReplace);
   w.Raw("{\"ok\":true,\"policy\":");
   w.String(PolicyKind_Name(kind));
   w.Raw(",\"first_seed\":");

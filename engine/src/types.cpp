@@ -3,18 +3,19 @@
 namespace support_env {
 namespace {
 
-// One table per enum keeps names and parsing in a single place.
-constexpr const char* kCategoryNames[] = {"Billing", "Technical", "Refund_Request"};
-constexpr const char* kActionNames[] = {"classify_issue", "search_kb", "ask_clarifying_question",
-                                        "resolve_ticket", "escalate_to_human"};
-constexpr const char* kSentimentNames[] = {"Happy", "Neutral", "Upset", "Angry"};
-constexpr const char* kDifficultyNames[] = {"Easy", "Medium", "Hard"};
-constexpr const char* kTierNames[] = {"Standard", "VIP"};
-constexpr const char* kRoleNames[] = {"customer", "agent", "system"};
-constexpr const char* kOutcomeNames[] = {nullptr, "resolved", "escalated", "customer_left", "step_limit"};
+// One table per enum keeps names and parsing in a single place. string_view
+// entries carry their lengths, so parsing compares without strlen.
+constexpr std::string_view kCategoryNames[] = {"Billing", "Technical", "Refund_Request"};
+constexpr std::string_view kActionNames[] = {"classify_issue", "search_kb", "ask_clarifying_question",
+                                              "resolve_ticket", "escalate_to_human"};
+constexpr std::string_view kSentimentNames[] = {"Happy", "Neutral", "Upset", "Angry"};
+constexpr std::string_view kDifficultyNames[] = {"Easy", "Medium", "Hard"};
+constexpr std::string_view kTierNames[] = {"Standard", "VIP"};
+constexpr std::string_view kRoleNames[] = {"customer", "agent", "system"};
+constexpr std::string_view kOutcomeNames[] = {{}, "resolved", "escalated", "customer_left", "step_limit"};
 
 template <typename E, std::size_t N>
-bool ParseName(const char* const (&names)[N], std::string_view s, E* out) {
+bool ParseName(const std::string_view (&names)[N], std::string_view s, E* out) {
   for (std::size_t i = 0; i < N; ++i) {
     if (s == names[i]) {
       *out = static_cast<E>(i);
@@ -26,27 +27,27 @@ bool ParseName(const char* const (&names)[N], std::string_view s, E* out) {
 
 }  // namespace
 
-const char* Category_Name(Category c) { return kCategoryNames[static_cast<int>(c)]; }
+const char* Category_Name(Category c) { return kCategoryNames[static_cast<int>(c)].data(); }
 bool Category_Parse(std::string_view s, Category* out) { return ParseName(kCategoryNames, s, out); }
 const char* Category_AllowedList() { return "Billing, Technical, Refund_Request"; }
 
-const char* ActionType_Name(ActionType a) { return kActionNames[static_cast<int>(a)]; }
+const char* ActionType_Name(ActionType a) { return kActionNames[static_cast<int>(a)].data(); }
 bool ActionType_Parse(std::string_view s, ActionType* out) { return ParseName(kActionNames, s, out); }
 const char* ActionType_AllowedList() {
   return "classify_issue, search_kb, ask_clarifying_question, resolve_ticket, escalate_to_human";
 }
 
-const char* Sentiment_Name(Sentiment s) { return kSentimentNames[static_cast<int>(s)]; }
+const char* Sentiment_Name(Sentiment s) { return kSentimentNames[static_cast<int>(s)].data(); }
 bool Sentiment_Parse(std::string_view s, Sentiment* out) { return ParseName(kSentimentNames, s, out); }
 
-const char* Outcome_Name(Outcome o) { return kOutcomeNames[static_cast<int>(o)]; }
+const char* Outcome_Name(Outcome o) { return kOutcomeNames[static_cast<int>(o)].data(); }
 
-const char* Difficulty_Name(Difficulty d) { return kDifficultyNames[static_cast<int>(d)]; }
+const char* Difficulty_Name(Difficulty d) { return kDifficultyNames[static_cast<int>(d)].data(); }
 bool Difficulty_Parse(std::string_view s, Difficulty* out) { return ParseName(kDifficultyNames, s, out); }
 
-const char* Tier_Name(Tier t) { return kTierNames[static_cast<int>(t)]; }
+const char* Tier_Name(Tier t) { return kTierNames[static_cast<int>(t)].data(); }
 bool Tier_Parse(std::string_view s, Tier* out) { return ParseName(kTierNames, s, out); }
 
-const char* Role_Name(Role r) { return kRoleNames[static_cast<int>(r)]; }
+const char* Role_Name(Role r) { return kRoleNames[static_cast<int>(r)].data(); }
 
 }  // namespace support_env
