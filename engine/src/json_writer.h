@@ -99,6 +99,19 @@ class JsonWriter {
         p_ += 8;
         in += 8;
       }
+      // A tail of one to seven bytes after at least eight: check and copy the
+      // last eight bytes as one word (overlapping bytes already copied, which
+      // are the same), so short names and ids skip the byte loop too.
+      if (end - in < 8 && in != end && s.size() >= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, end - 8, 8);
+        if (!NeedsEscape(word)) {
+          const std::ptrdiff_t tail = end - in;
+          std::memcpy(p_ + tail - 8, &word, 8);
+          p_ += tail;
+          break;
+        }
+      }
       // Fewer than eight bytes left, or an escape among the next eight.
       const char* stop = in + (end - in < 8 ? end - in : 8);
       while (in != stop && !Escaped(static_cast<unsigned char>(*in))) *p_++ = *in++;
