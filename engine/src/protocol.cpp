@@ -56,13 +56,13 @@ const std::string& Tasks(Session* s) {
     w.Raw(",\"title\":");
     w.String(m.title);
     w.Raw(",\"difficulty\":");
-    w.String(Difficulty_Name(m.difficulty));
+    w.String(WireName(m.difficulty));
     w.Raw(",\"summary\":");
     w.String(m.summary);
     w.Raw(",\"ticket_id\":");
     w.String(m.variants[0].ticket_id);
     w.Raw(",\"customer_tier\":");
-    w.String(Tier_Name(m.tier));
+    w.String(WireName(m.tier));
     w.Raw(",\"variants\":");
     w.Int(static_cast<long long>(m.variants.size()));
     w.Char('}');
@@ -111,17 +111,17 @@ void WriteObservation(const Episode& ep, JsonWriter* w) {
   w->Raw(",\"ticket_id\":");
   w->String(v.ticket_id);
   w->Raw(",\"difficulty\":");
-  w->String(Difficulty_Name(m.difficulty));
+  w->String(WireName(m.difficulty));
   w->Raw(",\"subject\":");
   w->String(v.subject);
   w->Raw(",\"customer_name\":");
   w->String(v.customer_name);
   w->Raw(",\"customer_tier\":");
-  w->String(Tier_Name(m.tier));
+  w->String(WireName(m.tier));
   w->Raw(",\"sentiment\":");
-  w->String(Sentiment_Name(ep.sentiment));
+  w->String(WireName(ep.sentiment));
   w->Raw(",\"issue_category\":");
-  if (ep.classified) w->String(Category_Name(ep.category)); else w->Raw("null");
+  if (ep.classified) w->String(WireName(ep.category)); else w->Raw("null");
   w->Raw(",\"knowledge_base_result\":");
   if (ep.kb_result < 0) {
     w->Raw("null");
@@ -139,7 +139,7 @@ void WriteObservation(const Episode& ep, JsonWriter* w) {
   for (int i = 0; i < ep.line_count; ++i) {
     if (i) w->Char(',');
     w->Raw("{\"role\":");
-    w->String(Role_Name(ep.lines[i].role));
+    w->String(WireName(ep.lines[i].role));
     w->Raw(",\"text\":");
     w->String(ep.lines[i].text);
     w->Char('}');
@@ -155,7 +155,7 @@ void WriteObservation(const Episode& ep, JsonWriter* w) {
   w->Raw(",\"last_action_error\":");
   if (ep.has_error) w->String(ep.last_error); else w->Raw("null");
   w->Raw(",\"outcome\":");
-  if (ep.outcome == Outcome::None) w->Raw("null"); else w->String(Outcome_Name(ep.outcome));
+  if (ep.outcome == Outcome::None) w->Raw("null"); else w->String(WireName(ep.outcome));
   w->Raw(",\"success\":");
   if (ep.done) w->Bool(ep.success); else w->Raw("null");
   w->Char('}');
@@ -441,7 +441,7 @@ const std::string& State(Session* s) {
   w.Raw(",\"done\":");
   w.Bool(ep.done);
   w.Raw(",\"outcome\":");
-  if (ep.outcome == Outcome::None) w.Raw("null"); else w.String(Outcome_Name(ep.outcome));
+  if (ep.outcome == Outcome::None) w.Raw("null"); else w.String(WireName(ep.outcome));
   w.Raw(",\"success\":");
   if (ep.done) w.Bool(ep.success); else w.Raw("null");
   w.Raw(",\"cumulative_reward\":");
@@ -459,10 +459,10 @@ const std::string& State(Session* s) {
 
 void WriteAction(const Action& a, JsonWriter* w) {
   w->Raw("{\"action_type\":");
-  w->String(ActionType_Name(a.type));
+  w->String(WireName(a.type));
   if (a.type == ActionType::ClassifyIssue) {
     w->Raw(",\"category_guess\":");
-    w->String(Category_Name(a.category));
+    w->String(WireName(a.category));
   } else {
     if (a.type == ActionType::SearchKb) w->Raw(",\"search_query\":"); else w->Raw(",\"message_to_customer\":");
     w->String(a.text);

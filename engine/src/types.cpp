@@ -50,4 +50,12 @@ bool Tier_Parse(std::string_view s, Tier* out) { return ParseName(kTierNames, s,
 
 const char* Role_Name(Role r) { return kRoleNames[static_cast<int>(r)].data(); }
 
+std::string_view WireName(Category c) { return kCategoryNames[static_cast<int>(c)]; }
+std::string_view WireName(ActionType a) { return kActionNames[static_cast<int>(a)]; }
+std::string_view WireName(Sentiment s) { return kSentimentNames[static_cast<int>(s)]; }
+std::string_view WireName(Outcome o) { return kOutcomeNames[static_cast<int>(o)]; }
+std::string_view WireName(Difficulty d) { return kDifficultyNames[static_cast<int>(d)]; }
+std::string_view WireName(Tier t) { return kTierNames[static_cast<int>(t)]; }
+std::string_view WireName(Role r) { return kRoleNames[static_cast<int>(r)]; }
+
 }  // namespace support_env

@@ -71,6 +71,16 @@ bool Tier_Parse(std::string_view s, Tier* out);
 /// "customer", "agent", "system".
 const char* Role_Name(Role r);
 
+/// The same wire names with their lengths, for writers that would otherwise
+/// strlen them (Outcome::None: empty).
+std::string_view WireName(Category c);
+std::string_view WireName(ActionType a);
+std::string_view WireName(Sentiment s);
+std::string_view WireName(Outcome o);
+std::string_view WireName(Difficulty d);
+std::string_view WireName(Tier t);
+std::string_view WireName(Role r);
+
 /// Comma-separated list of allowed wire names, for error messages.
 const char* Category_AllowedList();
 const char* ActionType_AllowedList();
