@@ -1,8 +1,8 @@
 // libFuzzer target: the protocol line handler. The input is split into lines,
 // each served in turn by one session, so that sequences (reset, steps, steps
 // after the end) are explored, not just single requests. A second session
-// without the step fast path gets the same lines: the two must answer byte
-// for byte the same (differential check of the fast path).
+// without the step and reset fast paths gets the same lines: the two must answer byte
+// for byte the same (differential check of the fast paths).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
