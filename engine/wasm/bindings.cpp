@@ -94,6 +94,27 @@ class Core {
     return static_cast<double>(steps) / (elapsed / 1000.0);
   }
 
+  /// Steps per second of the JSON-lines protocol inside WebAssembly
+  /// (Session_HandleLine on the workload's lines, no JS in the loop): the same
+  /// measurement as the native benchmark's JSON row, for at least `min_seconds`.
+  double benchJsonProtocol(int episodes, int seed, double min_seconds) {
+    if (scenarios_ == nullptr) return 0;
+    const auto lines = Workload_ToLines(*scenarios_, Workload_Make(*scenarios_, episodes, static_cast<std::uint64_t>(seed)));
+    Session session;
+    Session_Init(&session, scenarios_);
+    long long step_lines = 0, total = 0;
+    std::size_t bytes = 0;
+    for (const std::string& l : lines) bytes += Session_HandleLine(&session, l).size();  // warm-up
+    for (const std::string& l : lines) step_lines += l.rfind("{\"op\":\"step\"", 0) == 0;
+    double start = emscripten_get_now(), elapsed = 0;
+    while (elapsed < min_seconds * 1000.0) {
+      for (const std::string& l : lines) bytes += Session_HandleLine(&session, l).size();
+      total += step_lines;
+      elapsed = emscripten_get_now() - start;
+    }
+    return bytes == 0 ? 0 : static_cast<double>(total) / (elapsed / 1000.0);
+  }
+
  private:
   const ScenarioSet* scenarios_ = nullptr;
   std::string error_;
@@ -120,5 +141,6 @@ EMSCRIPTEN_BINDINGS(support_env) {
       .function("address", &Core::address)
       .function("responseSlot", &Core::responseSlot)
       .function("workloadLines", &Core::workloadLines)
-      .function("benchCppApi", &Core::benchCppApi);
+      .function("benchCppApi", &Core::benchCppApi)
+      .function("benchJsonProtocol", &Core::benchJsonProtocol);
 }

@@ -146,6 +146,7 @@ export class SupportEnv {
     return {
       workloadLines: (episodes, seed) => session.workloadLines(episodes, seed).split('\n').filter(Boolean),
       cppApiStepsPerSecond: (episodes, seed, minSeconds) => session.benchCppApi(episodes, seed, minSeconds),
+      jsonProtocolStepsPerSecond: (episodes, seed, minSeconds) => session.benchJsonProtocol(episodes, seed, minSeconds),
     };
   }
 }
