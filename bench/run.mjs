@@ -1,42 +1,44 @@
 // The benchmark: one run measures, on the same mixed workload (bench/workload.h:
 // competent scripted plays of all missions plus random actions), the native
-// C++ API, the native JSON protocol, and the WebAssembly module in Node, then
-// prints the table with the ratios WebAssembly / native.
+// C++ API, the native JSON protocol, the native command-line program, and the
+// WebAssembly module in Node, then prints the table with the ratios
+// WebAssembly / native.
 //
-//   node bench/run.mjs [seconds per measurement, default 3]
+// Shared machines are noisy (a neighbour can take a core for seconds), so the
+// layers are measured in interleaved rounds: each round measures every layer
+// once, native and WebAssembly back to back. The table gives each layer's
+// median over the rounds, and each ratio is the median of the per-round
+// ratios, i.e. of measurements taken side by side.
+//
+//   node bench/run.mjs [seconds per measurement, default 1] [rounds, default 5]
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const seconds = Number(process.argv[2] ?? 3);
+const seconds = Number(process.argv[2] ?? 1);
+const ROUNDS = Number(process.argv[3] ?? 5);
 const EPISODES = 6000;
 const SEED = 42;
 
-const native = spawnSync(`${ROOT}build/native/support-env-bench`, [String(seconds)], { encoding: 'utf8' });
-if (native.status !== 0) {
-  console.error(native.stderr || native.error?.message || 'support-env-bench failed');
-  process.exit(1);
+function nativeBench() {
+  const run = spawnSync(`${ROOT}build/native/support-env-bench`, [String(seconds)], { encoding: 'utf8' });
+  if (run.status !== 0) {
+    console.error(run.stderr || run.error?.message || 'support-env-bench failed');
+    process.exit(1);
+  }
+  return JSON.parse(run.stdout);
 }
-const n = JSON.parse(native.stdout);
 
 const { default: createSupportEnv } = await import(`${ROOT}dist/support-env.mjs`);
 const env = await createSupportEnv();
-
-// WebAssembly, C++ API: the same Workload_Play loop compiled to wasm.
-const wasmApi = env.benchmark.cppApiStepsPerSecond(EPISODES, SEED, seconds);
-// WebAssembly, JSON protocol: the native benchmark's Session_HandleLine loop
-// compiled to wasm, so both sides do exactly the same work.
-const wasmJsonInModule = env.benchmark.jsonProtocolStepsPerSecond(EPISODES, SEED, seconds);
-
-// WebAssembly, JSON protocol through the JS API: the native benchmark's request
-// lines, sent with env.request() (a JS string in, a JS string out). This adds
-// what only the browser pays: UTF-8 encoding into the module's memory and
-// decoding the response into a JS string, compared with the native in-process row.
 const lines = env.benchmark.workloadLines(EPISODES, SEED);
 const stepLines = lines.filter((l) => l.startsWith('{"op":"step"')).length;
+const requests = lines.map((l) => JSON.parse(l));
+
+// Steps per second of fn (one pass over the workload), for at least `seconds`.
 function rate(fn) {
   fn();  // warm-up
   let steps = 0;
@@ -49,49 +51,88 @@ function rate(fn) {
   }
   return steps / (elapsed / 1000);
 }
-const wasmJson = rate(() => { for (const l of lines) env.request(l); });
 
-// WebAssembly, JS objects in and out: env.reset()/env.step() as agents call them.
-const requests = lines.map((l) => JSON.parse(l));
-const wasmObjects = rate(() => {
-  for (const r of requests) {
-    if (r.op === 'reset') env.reset(r);
-    else { try { env.step(r.action); } catch { /* steps after the end */ } }
+// The native command-line program end to end: the workload's lines from a file
+// on stdin, responses to /dev/null; process start is included, and enough
+// passes to last about `seconds` amortise it. What an agent driving the CLI
+// through a pipe gets at best.
+const tmp = mkdtempSync(join(os.tmpdir(), 'support-env-bench-'));
+function cliRate(nativeJsonRate) {
+  const passes = Math.max(1, Math.round(nativeJsonRate * seconds / stepLines));
+  const file = join(tmp, 'requests.jsonl');
+  writeFileSync(file, `${Array(passes).fill(lines.join('\n')).join('\n')}\n`);
+  const start = performance.now();
+  const cli = spawnSync('sh', ['-c', `"${ROOT}build/native/support-env" < "${file}" > /dev/null`]);
+  const elapsed = (performance.now() - start) / 1000;
+  if (cli.status !== 0) {
+    console.error('support-env failed on the workload');
+    process.exit(1);
   }
-});
-env.close();
-
-// Native command-line program end to end: the workload's lines from a file on
-// stdin, responses to /dev/null (process start included; repeated passes
-// amortise it). This is what a Python agent driving the CLI gets at best.
-const passes = Math.max(1, Math.round(n.json_steps_per_s * seconds / stepLines));
-const requestFile = join(mkdtempSync(join(os.tmpdir(), 'support-env-bench-')), 'requests.jsonl');
-writeFileSync(requestFile, Array(passes).fill(lines.join('\n')).join('\n') + '\n');
-const cliStart = performance.now();
-const cli = spawnSync('sh', ['-c', `"${ROOT}build/native/support-env" < "${requestFile}" > /dev/null`]);
-const cliSeconds = (performance.now() - cliStart) / 1000;
-rmSync(dirname(requestFile), { recursive: true });
-if (cli.status !== 0) {
-  console.error('support-env failed on the workload');
-  process.exit(1);
+  return passes * stepLines / elapsed;
 }
-const nativeCli = passes * stepLines / cliSeconds;
 
-const fmt = (x) => Math.round(x).toLocaleString('en-US');
-const rows = [
-  ['C++ API (Episode_Step)', n.cpp_api_steps_per_s, wasmApi],
-  ['JSON protocol (request line -> response line)', n.json_steps_per_s, wasmJsonInModule],
-  ['JSON protocol through the JS API (env.request(line), JS strings)', n.json_steps_per_s, wasmJson],
-  ['JS objects (env.step(action) -> object)', null, wasmObjects],
-  ['command-line program through a pipe (support-env < file)', nativeCli, null],
+const LAYERS = [
+  // [name, native figure of a round, WebAssembly figure of a round]
+  ['C++ API (Episode_Step)',
+    (n) => n.cpp_api_steps_per_s,
+    // The same Workload_Play loop compiled to wasm.
+    () => env.benchmark.cppApiStepsPerSecond(EPISODES, SEED, seconds)],
+  ['JSON protocol (request line -> response line)',
+    (n) => n.json_steps_per_s,
+    // The native benchmark's Session_HandleLine loop compiled to wasm: exactly the same work.
+    () => env.benchmark.jsonProtocolStepsPerSecond(EPISODES, SEED, seconds)],
+  ['JSON protocol through the JS API (env.request(line), JS strings)',
+    (n) => n.json_steps_per_s,
+    // The same lines sent with env.request(): adds what only JS pays, UTF-8
+    // encoding into the module's memory and decoding each response to a JS string.
+    () => rate(() => { for (const l of lines) env.request(l); })],
+  ['JS objects (env.step(action) -> object)',
+    null,
+    // env.reset()/env.step() as agents call them: JSON.stringify and JSON.parse around each request.
+    () => rate(() => {
+      for (const r of requests) {
+        if (r.op === 'reset') env.reset(r);
+        else { try { env.step(r.action); } catch { /* steps after the end */ } }
+      }
+    })],
+  ['command-line program through a pipe (support-env < file)',
+    (n) => cliRate(n.json_steps_per_s),
+    null],
 ];
-console.log(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores; Node ${process.version}`);
-console.log(`Workload: ${EPISODES} episodes (${n.steps_per_pass} steps; scripted plays succeeded ${n.scripted_success}), ${seconds} s per measurement, one core`);
-console.log(`Heap allocations per step (native C++ API, warm): ${n.allocations_per_step}`);
-console.log('');
-console.log('| layer | native steps/s | WebAssembly (Node) steps/s | WebAssembly / native |');
-console.log('|---|---:|---:|---:|');
-for (const [name, nat, wasm] of rows) {
-  const ratio = nat == null || wasm == null ? '-' : (wasm / nat).toFixed(2);
-  console.log(`| ${name} | ${nat == null ? '-' : fmt(nat)} | ${wasm == null ? '-' : fmt(wasm)} | ${ratio} |`);
+
+const samples = LAYERS.map(() => ({ native: [], wasm: [], ratio: [] }));
+let first = null;
+for (let round = 0; round < ROUNDS; round++) {
+  const n = nativeBench();
+  first ??= n;
+  LAYERS.forEach(([, nativeOf, wasmOf], i) => {
+    const nat = nativeOf?.(n);
+    const wasm = wasmOf?.();
+    if (nat != null) samples[i].native.push(nat);
+    if (wasm != null) samples[i].wasm.push(wasm);
+    if (nat != null && wasm != null) samples[i].ratio.push(wasm / nat);
+  });
 }
+env.close();
+rmSync(tmp, { recursive: true });
+
+const median = (xs) => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (x) => (x == null ? '-' : Math.round(x).toLocaleString('en-US'));
+const range = (xs) => (xs.length < 2 ? '' : ` (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`);
+
+console.log(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores; Node ${process.version}`);
+console.log(`Workload: ${EPISODES} episodes (${first.steps_per_pass} steps; scripted plays succeeded ${first.scripted_success}); ` +
+  `${ROUNDS} interleaved rounds, ${seconds} s per measurement, one core; medians over the rounds`);
+console.log(`Heap allocations per step (native C++ API, warm): ${first.allocations_per_step}`);
+console.log('');
+console.log('| layer | native steps/s | WebAssembly (Node) steps/s | WebAssembly / native (range over rounds) |');
+console.log('|---|---:|---:|---:|');
+LAYERS.forEach(([name], i) => {
+  const { native, wasm, ratio } = samples[i];
+  const r = median(ratio);
+  console.log(`| ${name} | ${fmt(median(native))} | ${fmt(median(wasm))} | ${r == null ? '-' : r.toFixed(2) + range(ratio)} |`);
+});
