@@ -121,13 +121,22 @@ class DistHandler(http.server.SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
+class DistServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        # A browser that closes a tab or cancels a load mid-transfer is normal:
+        # no traceback for that. Anything else is still reported.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(host: str, port: int, directory: Path, quiet: bool = False) -> http.server.ThreadingHTTPServer:
     handler = type("Handler", (DistHandler,), {"quiet": quiet})
 
     def factory(*args, **kwargs):
         return handler(*args, directory=str(directory), **kwargs)
 
-    server = http.server.ThreadingHTTPServer((host, port), factory)
+    server = DistServer((host, port), factory)
     server.daemon_threads = True
     return server
 

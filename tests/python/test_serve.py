@@ -1,5 +1,7 @@
 """serve.py: content types, confinement to dist/, headers, threading, build checks."""
+import contextlib
 import http.client
+import io
 import os
 import socket
 import subprocess
@@ -91,6 +93,32 @@ class ServerTest(unittest.TestCase):
             self.assertLess(time.monotonic() - start, 4)
         finally:
             idle.close()
+
+
+class ClientGoneTest(unittest.TestCase):
+    """A client that hangs up mid-transfer is normal: no traceback; other errors still print one."""
+
+    def handle_error_output(self, error):
+        server = serve.make_server("127.0.0.1", 0, Path(tempfile.gettempdir()), quiet=True)
+        captured = io.StringIO()
+        try:
+            with contextlib.redirect_stderr(captured):
+                try:
+                    raise error
+                except Exception:
+                    server.handle_error(None, ("127.0.0.1", 1))
+        finally:
+            server.server_close()
+        return captured.getvalue()
+
+    def test_broken_pipe_and_reset_are_silent(self):
+        self.assertEqual(self.handle_error_output(BrokenPipeError(32, "Broken pipe")), "")
+        self.assertEqual(self.handle_error_output(ConnectionResetError(104, "Connection reset by peer")), "")
+
+    def test_other_errors_are_reported(self):
+        output = self.handle_error_output(ValueError("something else"))
+        self.assertIn("Traceback", output)
+        self.assertIn("ValueError: something else", output)
 
 
 class BuildCheckTest(unittest.TestCase):
