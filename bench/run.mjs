@@ -7,8 +7,9 @@
 // Shared machines are noisy (a neighbour can take a core for seconds), so the
 // layers are measured in interleaved rounds: each round measures every layer
 // once, native and WebAssembly back to back. The table gives each layer's
-// median over the rounds, and each ratio is the median of the per-round
-// ratios, i.e. of measurements taken side by side.
+// median over the rounds and its best round (the least disturbed), and each
+// ratio is the median of the per-round ratios, i.e. of measurements taken
+// side by side.
 //
 //   node bench/run.mjs [seconds per measurement, default 1] [rounds, default 5]
 import { spawnSync } from 'node:child_process';
@@ -129,10 +130,11 @@ console.log(`Workload: ${EPISODES} episodes (${first.steps_per_pass} steps; scri
   `${ROUNDS} interleaved rounds, ${seconds} s per measurement, one core; medians over the rounds`);
 console.log(`Heap allocations per step (native C++ API, warm): ${first.allocations_per_step}`);
 console.log('');
-console.log('| layer | native steps/s | WebAssembly (Node) steps/s | WebAssembly / native (range over rounds) |');
+console.log('| layer | native steps/s, median (best) | WebAssembly (Node) steps/s, median (best) | WebAssembly / native (range over rounds) |');
 console.log('|---|---:|---:|---:|');
+const cell = (xs) => (xs.length === 0 ? '-' : `${fmt(median(xs))} (${fmt(Math.max(...xs))})`);
 LAYERS.forEach(([name], i) => {
   const { native, wasm, ratio } = samples[i];
   const r = median(ratio);
-  console.log(`| ${name} | ${fmt(median(native))} | ${fmt(median(wasm))} | ${r == null ? '-' : r.toFixed(2) + range(ratio)} |`);
+  console.log(`| ${name} | ${cell(native)} | ${cell(wasm)} | ${r == null ? '-' : r.toFixed(2) + range(ratio)} |`);
 });
