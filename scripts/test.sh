@@ -15,6 +15,9 @@ ctest --preset native -j"$jobs"
 echo "== WebAssembly module (Node $(node --version))"
 node --test tests/js/*.test.mjs
 
+echo "== benchmark smoke (runs, prints its table; figures are not judged here)"
+node bench/run.mjs 0.05 1 >/dev/null
+
 echo "== serve.py"
 python3 -m unittest discover -s tests/python
 
