@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite (README quick start, and .ci/run): native tests through
 # CTest, the Node tests of the WebAssembly module (including the native/wasm
-# cross-check), serve.py's tests, the dashboard in headless Chromium, the
-# native suite again under ASan + UBSan, and a fuzz smoke.
+# cross-check), a benchmark smoke run, the Python tests (serve.py,
+# inference.py), the dashboard in headless Chromium, the native suite again
+# under ASan + UBSan, and a fuzz smoke.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -18,7 +19,7 @@ node --test tests/js/*.test.mjs
 echo "== benchmark smoke (runs, prints its table; figures are not judged here)"
 node bench/run.mjs 0.05 1 >/dev/null
 
-echo "== serve.py"
+echo "== Python: serve.py and inference.py"
 python3 -m unittest discover -s tests/python
 
 echo "== dashboard in headless Chromium"
