@@ -55,17 +55,45 @@ bool AskedAlready(const PolicyView& v) {
   return false;
 }
 
+// Replaces each whole-word occurrence of `from` in *s; returns whether any was.
+bool ReplaceWords(std::string* s, std::string_view from, std::string_view to) {
+  bool any = false;
+  for (std::size_t i = s->find(from); i != std::string::npos; i = s->find(from, i)) {
+    if (i > 0 && (*s)[i - 1] != ' ') {
+      ++i;
+      continue;
+    }
+    s->replace(i, from.size(), to);
+    i += to.size();
+    any = true;
+  }
+  return any;
+}
+
+// Articles speak of "the customer"; a resolution speaks to them. Pronouns
+// follow only once the article has named the customer (*about_customer):
+// before that, "they" may be products.
+void AddressCustomer(std::string* sentence, bool* about_customer) {
+  static constexpr std::string_view kCustomer[][2] = {
+      {"Ask the customer to ", "Please "}, {"If a customer ", "If you "}, {"Customers can ", "You can "},
+      {"the customer's ", "your "}, {"the customer ", "you "}};
+  static constexpr std::string_view kPronouns[][2] = {{"they ", "you "}, {"their ", "your "}, {"them ", "you "}};
+  for (const auto& r : kCustomer) *about_customer |= ReplaceWords(sentence, r[0], r[1]);
+  if (!*about_customer) return;
+  for (const auto& r : kPronouns) ReplaceWords(sentence, r[0], r[1]);
+}
+
 // The article's sentences that tell someone what to do, minus the ones that
-// only instruct the support agent (a customer should not read those), with
-// "Ask the customer to ..." turned into "Please ...".
+// only instruct the support agent (a customer should not read those),
+// addressed to the customer.
 std::string FixFromArticle(const KbArticle& a) {
   static constexpr const char* kInstructionCues[] = {
       "fix", "download", "clear", "update", "uninstall", "reinstall", "switch", "refunded", "sign out",
       "regenerate", "emailed", "re send", "change", "reset", "retry", "contact", "return"};
   static constexpr const char* kAgentOnlyCues[] = {"the agent", "support agents", "no escalation"};
-  static constexpr std::string_view kAskPrefix = "Ask the customer to ";
   std::string out;
   std::string norm;
+  bool about_customer = false;
   std::size_t start = 0;
   const std::string& t = a.text;
   while (start < t.size()) {
@@ -86,11 +114,9 @@ std::string FixFromArticle(const KbArticle& a) {
       continue;
     }
     while (!sentence.empty() && sentence.front() == ' ') sentence.remove_prefix(1);
-    if (sentence.substr(0, kAskPrefix.size()) == kAskPrefix) {
-      out.append("Please ");
-      sentence.remove_prefix(kAskPrefix.size());
-    }
-    out.append(sentence).push_back(' ');
+    std::string addressed(sentence);
+    AddressCustomer(&addressed, &about_customer);
+    out.append(addressed).push_back(' ');
   }
   return out.empty() ? a.text : out;
 }

@@ -68,6 +68,33 @@ TEST_CASE("reference policy: wins each mission on each variant, with the right t
   }
 }
 
+TEST_CASE("reference policy: its resolutions speak to the customer and not about them", "[policy]") {
+  const ScenarioSet& set = Embedded();
+  Episode ep;
+  Episode_Init(&ep, &set);
+  PolicyAction pa;
+  int resolutions = 0;
+  for (const std::string& task : TaskIds()) {
+    const Mission& m = MissionOf(task);
+    for (int v = 0; v < static_cast<int>(m.variants.size()); ++v) {
+      std::uint64_t seed = SeedForVariant(v, static_cast<int>(m.variants.size()));
+      Episode_Reset(&ep, MissionIndex(task), seed);
+      while (!ep.done) {
+        Policy_Act(PolicyKind::Reference, PolicyView_Of(ep), seed, &pa);
+        if (pa.action.type == ActionType::ResolveTicket) {
+          ++resolutions;
+          INFO(task << " variant " << v << ": " << pa.text);
+          for (const char* third_person : {"the customer", "Customers", "a customer", "their ", "the agent", "Support agents"}) {
+            CHECK(pa.text.find(third_person) == std::string::npos);
+          }
+        }
+        Episode_Step(&ep, pa.action);
+      }
+    }
+  }
+  CHECK(resolutions > 0);
+}
+
 TEST_CASE("reference policy: sees only the observation, never the task id", "[policy]") {
   // The same mission content under another task id and order must be played
   // identically: the policy has no way to read either.
