@@ -347,27 +347,31 @@ bool FastAction(FastCursor* c, Action* a) {
   return true;
 }
 
+// A flat object of plain-string keys and nothing after it; `member(key)` reads
+// each value from *c and says whether the fast path may go on.
+template <typename Member>
+bool FastObject(FastCursor* c, Member member) {
+  if (!c->Eat('{')) return false;
+  do {
+    std::string_view key;
+    if (!c->PlainString(&key) || !c->Eat(':') || !member(key)) return false;
+  } while (c->Eat(','));
+  if (!c->Eat('}')) return false;
+  c->SkipSpace();
+  return c->p == c->end;
+}
+
 // {"op":"step","action":{…}} in either key order, and nothing after it.
 bool FastStep(std::string_view line, Action* a) {
   FastCursor c{line.data(), line.data() + line.size()};
-  if (!c.Eat('{')) return false;
   bool op = false, action = false;
-  do {
-    std::string_view key, value;
-    if (!c.PlainString(&key) || !c.Eat(':')) return false;
-    if (key == "op" && !op) {
-      if (!c.PlainString(&value) || value != "step") return false;
-      op = true;
-    } else if (key == "action" && !action) {
-      if (!FastAction(&c, a)) return false;
-      action = true;
-    } else {
-      return false;
-    }
-  } while (c.Eat(','));
-  if (!c.Eat('}') || !op || !action) return false;
-  c.SkipSpace();
-  return c.p == c.end;
+  const bool plain = FastObject(&c, [&](std::string_view key) {
+    std::string_view value;
+    if (key == "op" && !op) return op = c.PlainString(&value) && value == "step";
+    if (key == "action" && !action) return action = FastAction(&c, a);
+    return false;
+  });
+  return plain && op && action;
 }
 
 // A seed as JSON.stringify writes one: null, or digits with no sign, fraction,
@@ -396,30 +400,20 @@ bool FastSeed(FastCursor* c, std::uint64_t* seed) {
 // Unknown tasks and every other shape go to the full parser for its errors.
 bool FastReset(std::string_view line, const ScenarioSet& set, int* mission, std::uint64_t* seed) {
   FastCursor c{line.data(), line.data() + line.size()};
-  if (!c.Eat('{')) return false;
   bool op = false, task = false, has_seed = false;
   *seed = 0;
-  do {
-    std::string_view key, value;
-    if (!c.PlainString(&key) || !c.Eat(':')) return false;
-    if (key == "op" && !op) {
-      if (!c.PlainString(&value) || value != "reset") return false;
-      op = true;
-    } else if (key == "task" && !task) {
+  const bool plain = FastObject(&c, [&](std::string_view key) {
+    std::string_view value;
+    if (key == "op" && !op) return op = c.PlainString(&value) && value == "reset";
+    if (key == "task" && !task) {
       if (!c.PlainString(&value)) return false;
       *mission = ScenarioSet_FindMission(set, value);
-      if (*mission < 0) return false;
-      task = true;
-    } else if (key == "seed" && !has_seed) {
-      if (!FastSeed(&c, seed)) return false;
-      has_seed = true;
-    } else {
-      return false;
+      return task = *mission >= 0;
     }
-  } while (c.Eat(','));
-  if (!c.Eat('}') || !op || !task) return false;
-  c.SkipSpace();
-  return c.p == c.end;
+    if (key == "seed" && !has_seed) return has_seed = FastSeed(&c, seed);
+    return false;
+  });
+  return plain && op && task;
 }
 
 const std::string& State(Session* s) {

@@ -303,6 +303,17 @@ TEST_CASE("protocol: text with quotes, control characters and non-ASCII round-tr
   CHECK(r["observation"]["last_action_error"].is_null());
 }
 
+// Two sessions mid-episode on the same mission: one with the fast paths, one
+// that always takes the full parser.
+struct FastAndFull {
+  Client fast, full;
+  FastAndFull() {
+    full.session.fast_path = false;
+    fast.Reset("vague_complaint", 1);
+    full.Reset("vague_complaint", 1);
+  }
+};
+
 TEST_CASE("protocol: the step fast path answers exactly as the full JSON parser", "[protocol]") {
   // Each line is sent after the same reset to a session with the fast path
   // and one without; the responses must match byte for byte.
@@ -344,10 +355,9 @@ TEST_CASE("protocol: the step fast path answers exactly as the full JSON parser"
   };
   for (const Case& c : cases) {
     INFO("line: " << c.line);
-    Client fast, full;
-    full.session.fast_path = false;
-    fast.Reset("vague_complaint", 1);
-    full.Reset("vague_complaint", 1);
+    FastAndFull clients;
+    Client& fast = clients.fast;
+    Client& full = clients.full;
     std::string a = fast.Raw(c.line);
     std::string b = full.Raw(c.line);
     CHECK(a == b);
@@ -420,10 +430,9 @@ TEST_CASE("protocol: the reset fast path answers exactly as the full JSON parser
   };
   for (const Case& c : cases) {
     INFO("line: " << c.line);
-    Client fast, full;
-    full.session.fast_path = false;
-    fast.Reset("vague_complaint", 1);
-    full.Reset("vague_complaint", 1);
+    FastAndFull clients;
+    Client& fast = clients.fast;
+    Client& full = clients.full;
     const char* step = R"({"op":"step","action":{"action_type":"classify_issue","category_guess":"Technical"}})";
     CHECK(fast.Raw(step) == full.Raw(step));
     std::uint64_t resets_before = fast.session.fast_resets_served;
