@@ -1,7 +1,7 @@
 # Writes a C++ source holding every scenario file as bytes, so that the engine
 # (natively and in WebAssembly) carries its missions without any file access.
 # Usage: cmake -DSCENARIO_DIR=<scenarios> -DOUT=<file.cpp> -P EmbedScenarios.cmake
-file(GLOB_RECURSE files RELATIVE "${SCENARIO_DIR}" "${SCENARIO_DIR}/missions/*.json" "${SCENARIO_DIR}/kb/*.json")
+file(GLOB_RECURSE files RELATIVE "${SCENARIO_DIR}" "${SCENARIO_DIR}/missions/*.json" "${SCENARIO_DIR}/kb/*.json" "${SCENARIO_DIR}/lexicon/*.json")
 list(SORT files)
 set(body "")
 set(entries "")

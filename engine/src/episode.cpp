@@ -69,6 +69,18 @@ StepResult NotAccepted(Episode* ep) {
   return r;
 }
 
+// True when the text holds a word of two or more letters: "?" or "..." asks nothing.
+bool HasWord(std::string_view s) {
+  int run = 0;
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+    run = letter ? run + 1 : 0;
+    if (run >= 2) return true;
+  }
+  return false;
+}
+
 // Returns an error message for text the action cannot take, or nullptr.
 const char* CheckText(const Action& a) {
   if (a.text.size() > kMaxTextBytes) {
@@ -84,6 +96,9 @@ const char* CheckText(const Action& a) {
     return a.type == ActionType::ResolveTicket
                ? "message_to_customer is empty: resolve_ticket needs the final solution text"
                : "message_to_customer is empty: ask_clarifying_question needs the question to ask";
+  }
+  if (a.type == ActionType::AskClarifyingQuestion && !HasWord(a.text)) {
+    return "message_to_customer has no words: ask_clarifying_question needs a question in words, not only punctuation";
   }
   return nullptr;
 }
@@ -207,8 +222,8 @@ Cents Terminal(Episode* ep, const Action& a) {
   else if (ep->category != m.correct_category) unmet("the latest classification is not the ticket's category");
   if (req.kb_article_retrieved && !ep->relevant_article_retrieved) unmet("the relevant knowledge-base article was never retrieved");
   if (req.clarifying_question_asked && ep->questions_asked == 0) unmet("no clarifying question was asked first");
-  MessageVerdict verdict = Grader_CheckMessage(*ep->scenarios, m, a.text, &ep->scratch);
-  if (verdict != MessageVerdict::Ok) unmet(MessageVerdict_Explain(verdict));
+  ep->failures.clear();
+  if (!Grader_CheckMessage(*ep->scenarios, m, a.text, &ep->grader, &ep->failures)) unmet(ep->failures.c_str());
 
   if (met) {
     ep->success = true;
@@ -235,7 +250,7 @@ void Episode_Init(Episode* ep, const ScenarioSet* scenarios) {
   ep->scenarios = scenarios;
   ep->reason.reserve(256);
   ep->last_error.reserve(256);
-  ep->scratch.reserve(kMaxTextBytes + 2);
+  ep->failures.reserve(1024);
 }
 
 bool Episode_Reset(Episode* ep, int mission_index, std::uint64_t seed) {

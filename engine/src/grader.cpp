@@ -1,148 +1,263 @@
 #include "support_env/grader.h"
 
 #include <algorithm>
-#include <cstdint>
 
+#include "support_env/canonical.h"
 #include "support_env/text.h"
 
 namespace support_env {
 namespace {
 
-// A message that explains a fix reads as prose: enough words, a fair share of
-// function words, and no content word hammered over and over (more than three
-// times and more than a tenth of all words: long explanations repeat nouns).
-constexpr int kMinWords = 6;
-constexpr int kMinStopwordPercent = 15;
-constexpr int kMaxRepeats = 3;
-constexpr int kMaxRepeatPercent = 10;
+// How far an object may sit from its action in one clause, in words: after it
+// ("clear your browser cache, cookies and site data"), or before a participle
+// ("your refund request has been approved").
+constexpr int kObjectAfter = 8;
+constexpr int kObjectBefore = 10;
+// A pronoun standing for an object named earlier ("download it") follows closely.
+constexpr int kPronounAfter = 3;
+// Longest quotation of the message in a reason.
+constexpr std::size_t kQuoteBytes = 100;
 
-// A normalised message with its word signature, so most phrases are ruled out
-// without scanning the text.
-struct Text {
-  std::string_view normalized;
-  WordSignature signature;
-};
+int ClauseOf(const TextAnalysis& a, const Mention& m) { return a.tokens[m.first].clause; }
 
-bool Contains(const Text& t, const Phrase& phrase) { return Phrase_In(phrase, t.normalized, t.signature); }
-
-// True when the word ending just before `end` (exclusive, at a space) is a
-// negation; writes where that word starts to *start.
-bool PreviousWordIsNegation(std::string_view norm, std::size_t end, std::size_t* start) {
-  std::size_t e = end;
-  while (e > 0 && norm[e - 1] == ' ') --e;
-  std::size_t b = e;
-  while (b > 0 && norm[b - 1] != ' ') --b;
-  *start = b;
-  std::string_view w = norm.substr(b, e - b);
-  // "t" is the tail of can't, don't, won't, isn't… after normalisation.
-  return w == "not" || w == "no" || w == "never" || w == "cannot" || w == "t" || w == "unable" || w == "nor";
+bool IsPronoun(const Lexicon& lex, const TextAnalysis& a, int t) {
+  const AnalysisToken& tok = a.tokens[static_cast<std::size_t>(t)];
+  return !tok.covered && (Lexicon_WordClass(lex, std::string_view(a.stems).substr(tok.stem_begin, tok.stem_size)) & kPronoun);
 }
 
-// A must-not phrase counts only when it is asserted: an occurrence with a
-// negation among the two words before it ("we cannot refund you") is not a claim.
-bool Asserted(const Text& t, const Phrase& phrase) {
-  if (!Contains(t, phrase)) return false;
-  std::string_view norm = t.normalized;
-  for (std::size_t pos = norm.find(phrase.text); pos != std::string_view::npos; pos = norm.find(phrase.text, pos + 1)) {
-    std::size_t end = pos + phrase.text.size();
-    if (pos == 0 || norm[pos - 1] != ' ' || end >= norm.size() || norm[end] != ' ') continue;
-    std::size_t start = pos;
-    bool negated = PreviousWordIsNegation(norm, start, &start) || (start > 0 && PreviousWordIsNegation(norm, start, &start));
-    if (!negated) return true;
-  }
-  return false;
-}
+// Words between an action and its object: skippable words ("your", "the",
+// "and"), other concepts ("cache and cookies"), and at most one other word
+// ("your browser's cache"); a preposition ends the phrase ("download the PDF
+// from the app" does not download the app). State and place concepts
+// ("available", "in Billing History") reach a little further, across prepositions.
+constexpr int kGapWords = 1;
+constexpr int kGapWordsAnyOrder = 3;
 
-bool GroupHolds(const Text& t, const PhraseGroup& group) {
-  for (const Phrase& phrase : group) {
-    if (Contains(t, phrase)) return true;
-  }
-  return false;
-}
-
-bool AllGroupsHold(const Text& t, const PhraseGroupList& groups) {
-  for (const auto& g : groups) {
-    if (!GroupHolds(t, g)) return false;
-  }
-  return !groups.empty();
-}
-
-bool ReadsAsProse(std::string_view message) {
-  // Open-addressing count table on the stack: messages are at most 2,000 bytes,
-  // so at most 1,000 distinct words.
-  constexpr std::uint32_t kMaxSlots = 2048;
-  std::uint32_t hashes[kMaxSlots];
-  std::uint8_t counts[kMaxSlots];
-  // A table twice the byte length holds every word with room to spare; clearing
-  // only that much keeps short messages cheap.
-  std::uint32_t slots = 64;
-  while (slots < kMaxSlots && slots < 2 * message.size()) slots *= 2;
-  std::fill(hashes, hashes + slots, 0u);
-  int words = 0, stopwords = 0, most_repeated = 0;
-  Text_ForEachToken(message, [&](std::string_view token) {
-    ++words;
-    if (Text_IsStopword(token)) {
-      ++stopwords;
-      return;
+bool GapFits(const Lexicon& lex, const TextAnalysis& a, int from, int to, bool any_order, int allowed) {
+  // Stems, as the tokens carry them ("before" -> "befor").
+  static constexpr std::string_view kBlockers[] = {"from", "in", "on", "at", "via", "through", "about", "under",
+                                                   "insid", "within", "by", "for", "with", "after", "befor"};
+  auto stem_at = [&](int t) {
+    const AnalysisToken& tok = a.tokens[static_cast<std::size_t>(t)];
+    return std::string_view(a.stems).substr(tok.stem_begin, tok.stem_size);
+  };
+  int other = 0;
+  for (int t = from; t < to; ++t) {
+    const AnalysisToken& tok = a.tokens[static_cast<std::size_t>(t)];
+    if (tok.covered) continue;
+    std::string_view stem = stem_at(t);
+    // "change your plan from yearly to monthly": "from ... to" names the change itself.
+    bool from_to = false;
+    for (int k = t + 1; stem == "from" && k < to && !from_to; ++k) from_to = stem_at(k) == "to";
+    if (from_to) continue;
+    if (!any_order && !from_to &&
+        std::find(std::begin(kBlockers), std::end(kBlockers), stem) != std::end(kBlockers)) {
+      return false;
     }
-    std::uint32_t h = 2166136261u;
-    for (char c : token) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-    h |= 1u;  // 0 marks an empty slot
-    for (std::uint32_t i = h;; ++i) {
-      std::uint32_t slot = i & (slots - 1);
-      if (hashes[slot] == 0) { hashes[slot] = h; counts[slot] = 1; break; }
-      if (hashes[slot] == h) {
-        if (counts[slot] < 255) ++counts[slot];
-        if (counts[slot] > most_repeated) most_repeated = counts[slot];
-        break;
+    if (Lexicon_WordClass(lex, stem) & kSkippable) continue;
+    if (++other > allowed) return false;
+  }
+  return true;
+}
+
+// Is the participle (or state word) `act` preceded by its object `obj`?
+bool ObjectBefore(const Lexicon& lex, const TextAnalysis& a, const Mention& act, const Mention& obj) {
+  if (obj.last >= act.first || act.first - obj.last > kObjectBefore) return false;
+  bool any_order = lex.concepts[act.concept_id].any_order;
+  if (!any_order && !a.tokens[act.first].participle) return false;
+  // A passive ("the difference between the two prices is being refunded")
+  // lets its subject carry a few modifiers.
+  bool passive = false;
+  if (act.first > 0) {
+    const AnalysisToken& prev = a.tokens[act.first - 1u];
+    std::string_view be = std::string_view(a.stems).substr(prev.stem_begin, prev.stem_size);
+    passive = be == "be" || be == "been" || be == "being" || be == "is" || be == "are" || be == "wa" ||
+              be == "was" || be == "were";
+  }
+  int allowed = any_order || passive ? kGapWordsAnyOrder : kGapWords;
+  return GapFits(lex, a, obj.last + 1, act.first, any_order || passive, allowed);
+}
+
+bool ObjectAfter(const Lexicon& lex, const TextAnalysis& a, const Mention& act, const Mention& obj) {
+  if (obj.first == act.first && obj.last == act.last) return true;   // "sign out everywhere" names both
+  if (obj.first <= act.last || obj.first - act.last > kObjectAfter) return false;
+  bool any_order = lex.concepts[act.concept_id].any_order;
+  return GapFits(lex, a, act.last + 1, obj.first, any_order, any_order ? kGapWordsAnyOrder : kGapWords);
+}
+
+// Finds the object of the action mention `act` in its clause; writes the last
+// token of the phrase to *end. A negated object ("not your cache") does not count.
+bool FindObject(const Lexicon& lex, const TextAnalysis& a, const Mention& act, ConceptId object, int* end) {
+  int clause = ClauseOf(a, act);
+  for (const Mention& o : a.mentions) {
+    if (o.concept_id != object || ClauseOf(a, o) != clause || o.negated_before) continue;
+    if (ObjectAfter(lex, a, act, o) || ObjectBefore(lex, a, act, o)) {
+      *end = std::max<int>(act.last, o.last);
+      return true;
+    }
+  }
+  // "Open Billing History and download it": a pronoun for an object named earlier.
+  for (int t = act.last + 1; t < static_cast<int>(a.tokens.size()) && t <= act.last + kPronounAfter; ++t) {
+    if (a.tokens[static_cast<std::size_t>(t)].clause != clause) break;
+    if (!IsPronoun(lex, a, t)) continue;
+    for (const Mention& o : a.mentions) {
+      if (o.concept_id == object && o.last < act.first && !o.negated_before) {
+        *end = t;
+        return true;
       }
     }
-  });
-  bool hammered = most_repeated > kMaxRepeats && most_repeated * 100 > words * kMaxRepeatPercent;
-  return words >= kMinWords && !hammered && stopwords * 100 >= words * kMinStopwordPercent;
-}
-
-bool IsRelevant(const Mission& mission, int article) {
-  for (int a : mission.relevant_articles) if (a == article) return true;
+  }
   return false;
 }
+
+// How a step is stated at one action mention: not at all, affirmatively, or
+// negated. Hedges ("if", "whether") are reported apart: they do not stop an
+// instruction ("if it still crashes, reinstall") but do stop a promise.
+enum class Stated : std::uint8_t { No, Affirmed, Negated };
+
+Stated StepAt(const Lexicon& lex, const TextAnalysis& a, const Mention& act, const StepSpec& step, bool noun_ok,
+              int* end) {
+  if (act.concept_id != step.action) return Stated::No;
+  int last = act.last;
+  if (step.object != kNoConcept && !FindObject(lex, a, act, step.object, &last)) return Stated::No;
+  // A noun reading ("a refund", "the update") is no action, unless the words
+  // name action and object at once: click the "Sign out everywhere" button.
+  bool label = step.object != kNoConcept && last == act.last;
+  if (act.noun && !noun_ok && !label && !lex.concepts[act.concept_id].any_order) return Stated::No;
+  if (step.with != kNoConcept && !Analysis_ClauseHas(a, step.with, ClauseOf(a, act))) return Stated::No;
+  *end = last;
+  return act.negated_before || Analysis_NegatedAfter(a, last) ? Stated::Negated : Stated::Affirmed;
+}
+
+// Returns the clause of the first place the commitment is made, or -1.
+int FindCommitment(const Lexicon& lex, const TextAnalysis& a, const Commitment& c) {
+  for (const CommitmentPattern& p : c.patterns) {
+    for (const Mention& m : a.mentions) {
+      int end = 0;
+      Stated s = StepAt(lex, a, m, p.step, p.mention, &end);
+      if (s == Stated::No) continue;
+      // A hedge ("if you can't find it") neither asserts nor refuses.
+      bool counts = !m.hedged && (p.polarity == Polarity::Negated ? s == Stated::Negated : s == Stated::Affirmed);
+      if (!counts) continue;
+      int clause = ClauseOf(a, m);
+      if (p.unless != kNoConcept && Analysis_ClauseHas(a, p.unless, clause)) continue;
+      return clause;
+    }
+  }
+  return -1;
+}
+
+bool Owned(const Mission& m, std::uint32_t key) {
+  return std::binary_search(m.own_steps.begin(), m.own_steps.end(), key);
+}
+
+// Returns the article whose fix step the mention asserts although this
+// ticket's policy does not prescribe it, or -1; writes the clause to *clause.
+int ForeignStepAt(const ScenarioSet& set, const Mission& mission, const TextAnalysis& a, const Mention& act,
+                  int* clause) {
+  const Lexicon& lex = set.lexicon;
+  if (act.concept_id < kGrammarRoleCount || act.negated_before) return -1;
+  if (act.noun && !lex.concepts[act.concept_id].any_order) return -1;
+  *clause = ClauseOf(a, act);
+  if (!a.clauses[static_cast<std::size_t>(*clause)].sentence) return -1;
+  auto lookup = [&](ConceptId object, int end) {
+    std::uint32_t key = StepKey(act.concept_id, object);
+    auto it = std::lower_bound(set.fix_steps.begin(), set.fix_steps.end(), std::make_pair(key, -1));
+    if (it == set.fix_steps.end() || it->first != key || Owned(mission, key)) return -1;
+    return Analysis_NegatedAfter(a, end) ? -1 : it->second;
+  };
+  int article = lookup(kNoConcept, act.last);
+  for (const Mention& o : a.mentions) {
+    if (article >= 0) break;
+    if (o.concept_id < kGrammarRoleCount || o.negated_before || ClauseOf(a, o) != *clause) continue;
+    if (ObjectAfter(lex, a, act, o) || ObjectBefore(lex, a, act, o)) article = lookup(o.concept_id, std::max(act.last, o.last));
+  }
+  return article;
+}
+
+void AppendFailure(std::string* failures, std::string_view what) {
+  if (!failures->empty()) failures->append("; ");
+  failures->append(what.data(), what.size());
+}
+
 
 }  // namespace
 
-const char* MessageVerdict_Explain(MessageVerdict v) {
-  switch (v) {
-    case MessageVerdict::Ok: return "the message is sound";
-    case MessageVerdict::MissingFix: return "the message does not state the fix the policy prescribes";
-    case MessageVerdict::ContradictsPolicy: return "the message contradicts the policy";
-    case MessageVerdict::NotProse: return "the message is a keyword list, not an explanation to the customer";
-    case MessageVerdict::ForeignFix: return "the message prescribes fixes from unrelated articles (keyword stuffing)";
+bool Grader_StatesStep(const Lexicon& lex, const TextAnalysis& a, const StepSpec& step) {
+  for (const Mention& m : a.mentions) {
+    int end = 0;
+    if (StepAt(lex, a, m, step, false, &end) != Stated::Affirmed) continue;
+    if (!a.clauses[static_cast<std::size_t>(ClauseOf(a, m))].sentence) continue;
+    if (step.by == Actor::Customer && m.agent) continue;   // "our engineers will clear the cache"
+    return true;
   }
-  return "";
+  return false;
 }
 
-MessageVerdict Grader_CheckMessage(const ScenarioSet& set, const Mission& mission,
-                                   std::string_view message, std::string* scratch) {
-  const Requirements& req = mission.requirements;
-  if (Text_IsBlank(message)) {
-    return req.message_must_state.empty() ? MessageVerdict::Ok : MessageVerdict::MissingFix;
-  }
-  Text norm;
-  Text_Normalize(message, scratch, &norm.signature);
-  norm.normalized = *scratch;
-  for (const Phrase& phrase : req.message_must_not_state) {
-    if (Asserted(norm, phrase)) return MessageVerdict::ContradictsPolicy;
-  }
-  if (req.message_must_state.empty()) return MessageVerdict::Ok;  // a free-form note
-  if (!ReadsAsProse(message)) return MessageVerdict::NotProse;
-  for (std::size_t a = 0; a < set.kb.articles.size(); ++a) {
-    if (!IsRelevant(mission, static_cast<int>(a)) && AllGroupsHold(norm, set.kb.articles[a].fix)) {
-      return MessageVerdict::ForeignFix;
+void Grader_AssertedSteps(const Lexicon& lex, const TextAnalysis& a, std::vector<std::uint32_t>* keys) {
+  for (const Mention& act : a.mentions) {
+    if (act.concept_id < kGrammarRoleCount || act.negated_before) continue;
+    if (act.concept_id >= lex.concept_is_action.size() || !lex.concept_is_action[act.concept_id]) continue;
+    keys->push_back(StepKey(act.concept_id, kNoConcept));
+    for (const Mention& o : a.mentions) {
+      if (o.concept_id >= kGrammarRoleCount && ClauseOf(a, o) == ClauseOf(a, act) &&
+          (ObjectAfter(lex, a, act, o) || ObjectBefore(lex, a, act, o))) {
+        keys->push_back(StepKey(act.concept_id, o.concept_id));
+      }
     }
   }
-  for (const auto& group : req.message_must_state) {
-    if (!GroupHolds(norm, group)) return MessageVerdict::MissingFix;
+}
+
+bool Grader_CheckMessage(const ScenarioSet& set, const Mission& mission, std::string_view message,
+                         GraderScratch* scratch, std::string* failures) {
+  const Requirements& req = mission.requirements;
+  const std::size_t before = failures->size();
+  if (Text_IsBlank(message)) {
+    if (!req.must_state.empty()) AppendFailure(failures, "the message is empty");
+    return failures->size() == before;
   }
-  return MessageVerdict::Ok;
+  Text_Canonicalize(message, &scratch->canonical);
+  if (Text_HasMarkup(scratch->canonical)) {
+    AppendFailure(failures, "the message contains HTML/XML markup (a tag or a comment): a customer reads plain text");
+  }
+  const Lexicon& lex = set.lexicon;
+  TextAnalysis& a = scratch->analysis;
+  Analysis_Run(lex, scratch->canonical, &a);
+
+  for (int index : req.must_not_state) {
+    const Commitment& c = lex.commitments[static_cast<std::size_t>(index)];
+    int clause = FindCommitment(lex, a, c);
+    if (clause < 0) continue;
+    std::string& f = *failures;
+    AppendFailure(failures, "the message ");
+    f.append(c.describe);
+    f.append(": '").append(Analysis_Quote(a, clause, kQuoteBytes)).append("'");
+  }
+  if (req.must_state.empty()) return failures->size() == before;   // a free-form note
+
+  if (a.keyword_dump || a.repeated_word) {
+    AppendFailure(failures, a.repeated_word ? "the message repeats words to stuff keywords"
+                                            : "the message is a list of words, not sentences to the customer");
+  }
+  for (const StatedFix& fix : req.must_state) {
+    bool stated = std::any_of(fix.any.begin(), fix.any.end(),
+                              [&](const StepSpec& step) { return Grader_StatesStep(lex, a, step); });
+    if (!stated) {
+      AppendFailure(failures, "the message does not ");
+      failures->append(fix.describe);
+    }
+  }
+  for (const Mention& m : a.mentions) {
+    int clause = 0;
+    int article = ForeignStepAt(set, mission, a, m, &clause);
+    if (article < 0) continue;
+    const KbArticle& art = set.kb.articles[static_cast<std::size_t>(article)];
+    AppendFailure(failures, "the message prescribes the fix of another problem (");
+    failures->append(art.id).append(", \"").append(art.title).append("\"), so it does not answer this ticket: '");
+    failures->append(Analysis_Quote(a, clause, kQuoteBytes)).append("'");
+    break;
+  }
+  return failures->size() == before;
 }
 
 }  // namespace support_env

@@ -12,11 +12,11 @@ bool Scenarios_ReadDirectory(const std::string& dir, std::vector<SourceFile>* fi
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    *error = dir + ": not a directory (expected a scenarios folder with missions/ and kb/)";
+    *error = dir + ": not a directory (expected a scenarios folder with missions/, kb/ and optionally lexicon/)";
     return false;
   }
   files->clear();
-  for (const char* sub : {"kb", "missions"}) {
+  for (const char* sub : {"kb", "lexicon", "missions"}) {
     fs::path folder = fs::path(dir) / sub;
     if (!fs::is_directory(folder, ec)) continue;
     for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {

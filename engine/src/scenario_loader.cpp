@@ -5,6 +5,9 @@
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 
+#include "support_env/analysis.h"
+#include "support_env/canonical.h"
+#include "support_env/grader.h"
 #include "support_env/text.h"
 
 namespace support_env {
@@ -117,38 +120,45 @@ class Reader {
     return true;
   }
 
-  // A phrase is stored normalised and unpadded: "Sign-In" -> "sign in".
-  bool MakePhrase(const std::string& raw, const std::string& path, Phrase* out) {
-    return Phrase_Make(raw, out) || Fail(path, "phrase has no letters or digits");
-  }
-
-  bool PhraseList(const json& obj, const std::string& path, const char* key, std::vector<Phrase>* out) {
-    std::vector<std::string> raw;
-    if (!StringList(obj, path, key, &raw)) return false;
-    out->resize(raw.size());
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (!MakePhrase(raw[i], path + "." + key + "[" + std::to_string(i) + "]", &(*out)[i])) return false;
+  // A concept named by a step or pattern must exist in the lexicon.
+  bool ConceptRef(const json& obj, const std::string& path, const char* key, const Lexicon& lex, ConceptId* out,
+                  bool required) {
+    std::string name;
+    if (!String(obj, path, key, &name, required)) return false;
+    if (name.empty()) { *out = kNoConcept; return true; }
+    *out = Lexicon_Find(lex, name);
+    if (*out == kNoConcept || *out < kGrammarRoleCount) {
+      return Fail(path + "." + key, "unknown concept \"" + name + "\" (concepts are defined in lexicon/*.json)");
     }
     return true;
   }
 
-  bool PhraseGroups(const json& obj, const std::string& path, const char* key, PhraseGroupList* out) {
+  // A step: {"action": concept, "object"?: concept, "with"?: concept, "by"?: "customer"|"either"}.
+  bool Step(const json& v, const std::string& path, Lexicon* lex, StepSpec* out) {
+    if (!OnlyFields(v, path, {"action", "object", "with", "by"})) return false;
+    std::string by;
+    if (!ConceptRef(v, path, "action", *lex, &out->action, true) ||
+        !ConceptRef(v, path, "object", *lex, &out->object, false) ||
+        !ConceptRef(v, path, "with", *lex, &out->with, false) || !String(v, path, "by", &by, false)) {
+      return false;
+    }
+    if (by == "customer") out->by = Actor::Customer;
+    else if (by.empty() || by == "either") out->by = Actor::Either;
+    else return Fail(path + ".by", "\"" + by + "\" is not one of customer, either");
+    Lexicon_MarkAction(lex, out->action);
+    return true;
+  }
+
+  bool Steps(const json& obj, const std::string& path, const char* key, Lexicon* lex, std::vector<StepSpec>* out,
+             bool allow_empty) {
     const json* v = Field(obj, path, key);
     if (v == nullptr) return false;
     std::string p = path + "." + key;
-    if (!v->is_array()) return Fail(p, "expected an array of phrase groups (arrays of strings)");
-    out->assign(v->size(), {});
+    if (!v->is_array()) return Fail(p, "expected an array of steps ({\"action\": concept, \"object\": concept})");
+    if (!allow_empty && v->empty()) return Fail(p, "expected at least one step");
+    out->assign(v->size(), StepSpec{});
     for (std::size_t i = 0; i < v->size(); ++i) {
-      std::string gp = p + "[" + std::to_string(i) + "]";
-      const json& g = (*v)[i];
-      if (!g.is_array() || g.empty()) return Fail(gp, "expected a non-empty array of phrases");
-      for (std::size_t k = 0; k < g.size(); ++k) {
-        std::string pp = gp + "[" + std::to_string(k) + "]";
-        if (!g[k].is_string()) return Fail(pp, "expected a string");
-        Phrase phrase;
-        if (!MakePhrase(g[k].get<std::string>(), pp, &phrase)) return false;
-        (*out)[i].push_back(std::move(phrase));
-      }
+      if (!Step((*v)[i], p + "[" + std::to_string(i) + "]", lex, &(*out)[i])) return false;
     }
     return true;
   }
@@ -168,7 +178,116 @@ bool ParseFile(const SourceFile& f, json* out, std::string* error) {
   return true;
 }
 
-bool LoadArticles(const SourceFile& f, KnowledgeBase* kb, std::string* error) {
+// A lexicon file, first pass: grammar words and concepts.
+bool LoadLexiconWords(const SourceFile& f, const json& doc, Lexicon* lex, std::string* error) {
+  Reader r(f.name, error);
+  if (!r.OnlyFields(doc, "$", {"grammar", "concepts", "commitments"})) return false;
+  if (const json* g = r.Field(doc, "$", "grammar", false)) {
+    static constexpr struct { const char* key; GrammarRole role; } kRoles[] = {
+        {"negation_before", GrammarRole::NegationBefore}, {"negation_after", GrammarRole::NegationAfter},
+        {"pseudo_negation", GrammarRole::PseudoNegation}, {"hedges", GrammarRole::Hedge},
+        {"clause_breaks", GrammarRole::ClauseBreak},      {"agent_subjects", GrammarRole::AgentSubject}};
+    if (!r.OnlyFields(*g, "$.grammar", {"negation_before", "negation_after", "pseudo_negation", "hedges",
+                                        "clause_breaks", "agent_subjects", "skippable", "determiners",
+                                        "function_words", "pronouns"})) {
+      return false;
+    }
+    for (const auto& role : kRoles) {
+      std::vector<std::string> words;
+      if (!r.StringList(*g, "$.grammar", role.key, &words, false)) return false;
+      for (std::size_t i = 0; i < words.size(); ++i) {
+        if (!Lexicon_AddTerm(lex, GrammarConcept(role.role), words[i])) {
+          return r.Fail("$.grammar." + std::string(role.key) + "[" + std::to_string(i) + "]", "has no letters or digits");
+        }
+      }
+    }
+    std::vector<std::string> words;
+    for (auto [key, list] : {std::pair<const char*, std::vector<std::string>*>{"skippable", &lex->skippable},
+                             {"determiners", &lex->determiners}, {"function_words", &lex->function_words},
+                             {"pronouns", &lex->pronouns}}) {
+      if (!r.StringList(*g, "$.grammar", key, &words, false)) return false;
+      list->insert(list->end(), words.begin(), words.end());
+      words.clear();
+    }
+  }
+  if (const json* cs = r.Field(doc, "$", "concepts", false)) {
+    if (!cs->is_object()) return r.Fail("$.concepts", "expected an object of concept name -> [terms]");
+    for (auto it = cs->begin(); it != cs->end(); ++it) {
+      std::string p = "$.concepts." + it.key();
+      bool name_ok = !it.key().empty() && it.key().size() <= 64 &&
+                     std::all_of(it.key().begin(), it.key().end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+                     });
+      if (!name_ok) return r.Fail(p, "a concept name holds 1 to 64 of a-z, 0-9 and _");
+      if (Lexicon_Find(*lex, it.key()) != kNoConcept) return r.Fail(p, "concept \"" + it.key() + "\" is defined twice");
+      if (lex->concepts.size() >= kNoConcept) return r.Fail(p, "more than 65534 concepts");
+      const json& v = it.value();
+      std::vector<std::string> terms;
+      bool any_order = false;
+      if (v.is_array()) {
+        if (!r.StringList(*cs, "$.concepts", it.key().c_str(), &terms, true, false)) return false;
+      } else if (v.is_object()) {
+        if (!r.OnlyFields(v, p, {"terms", "any_order"}) || !r.StringList(v, p, "terms", &terms, true, false) ||
+            !r.Bool(v, p, "any_order", &any_order, false)) {
+          return false;
+        }
+      } else {
+        return r.Fail(p, "expected an array of terms or {\"terms\": [...], \"any_order\": bool}");
+      }
+      ConceptId id = Lexicon_AddConcept(lex, it.key(), any_order);
+      for (std::size_t i = 0; i < terms.size(); ++i) {
+        if (!Lexicon_AddTerm(lex, id, terms[i])) return r.Fail(p + "[" + std::to_string(i) + "]", "has no letters or digits");
+      }
+    }
+  }
+  return true;
+}
+
+// A lexicon file, second pass (every concept known): commitments.
+bool LoadLexiconCommitments(const SourceFile& f, const json& doc, Lexicon* lex, std::string* error) {
+  Reader r(f.name, error);
+  const json* cs = r.Field(doc, "$", "commitments", false);
+  if (cs == nullptr) return r.ok();
+  if (!cs->is_object()) return r.Fail("$.commitments", "expected an object of commitment name -> {describe, patterns}");
+  for (auto it = cs->begin(); it != cs->end(); ++it) {
+    std::string p = "$.commitments." + it.key();
+    for (const Commitment& c : lex->commitments) {
+      if (c.name == it.key()) return r.Fail(p, "commitment \"" + it.key() + "\" is defined twice");
+    }
+    Commitment c;
+    c.name = it.key();
+    const json* list = nullptr;
+    if (!r.OnlyFields(it.value(), p, {"describe", "patterns"}) || !r.String(it.value(), p, "describe", &c.describe) ||
+        (list = r.Field(it.value(), p, "patterns")) == nullptr) {
+      return false;
+    }
+    if (!list->is_array() || list->empty()) return r.Fail(p + ".patterns", "expected a non-empty array of patterns");
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const json& v = (*list)[i];
+      std::string pp = p + ".patterns[" + std::to_string(i) + "]";
+      CommitmentPattern pat;
+      std::string polarity;
+      if (!r.OnlyFields(v, pp, {"action", "mention", "object", "with", "unless", "polarity"})) return false;
+      bool has_action = v.contains("action"), has_mention = v.contains("mention");
+      if (has_action == has_mention) return r.Fail(pp, "a pattern names exactly one of \"action\" or \"mention\"");
+      pat.mention = has_mention;
+      if (!r.ConceptRef(v, pp, has_action ? "action" : "mention", *lex, &pat.step.action, true) ||
+          !r.ConceptRef(v, pp, "object", *lex, &pat.step.object, false) ||
+          !r.ConceptRef(v, pp, "with", *lex, &pat.step.with, false) ||
+          !r.ConceptRef(v, pp, "unless", *lex, &pat.unless, false) || !r.String(v, pp, "polarity", &polarity, false)) {
+        return false;
+      }
+      if (polarity == "negated") pat.polarity = Polarity::Negated;
+      else if (polarity.empty() || polarity == "asserted") pat.polarity = Polarity::Asserted;
+      else return r.Fail(pp + ".polarity", "\"" + polarity + "\" is not one of asserted, negated");
+      c.patterns.push_back(pat);
+    }
+    lex->commitments.push_back(std::move(c));
+  }
+  return true;
+}
+
+bool LoadArticles(const SourceFile& f, KnowledgeBase* kb, Lexicon* lex, std::string* error) {
   json doc;
   if (!ParseFile(f, &doc, error)) return false;
   Reader r(f.name, error);
@@ -183,7 +302,7 @@ bool LoadArticles(const SourceFile& f, KnowledgeBase* kb, std::string* error) {
     if (!r.OnlyFields(a, p, {"id", "title", "text", "keywords", "fix"})) return false;
     if (!r.String(a, p, "id", &art.id) || !r.String(a, p, "title", &art.title) ||
         !r.String(a, p, "text", &art.text) || !r.StringList(a, p, "keywords", &art.keywords) ||
-        !r.PhraseGroups(a, p, "fix", &art.fix)) {
+        !r.Steps(a, p, "fix", lex, &art.fix, true)) {
       return false;
     }
     if (KnowledgeBase_Find(*kb, art.id) >= 0) return r.Fail(p + ".id", "duplicate article id \"" + art.id + "\"");
@@ -193,7 +312,7 @@ bool LoadArticles(const SourceFile& f, KnowledgeBase* kb, std::string* error) {
   return true;
 }
 
-bool LoadMission(const SourceFile& f, const KnowledgeBase& kb, Mission* m, std::string* error) {
+bool LoadMission(const SourceFile& f, const KnowledgeBase& kb, Lexicon* lex, Mission* m, std::string* error) {
   json doc;
   if (!ParseFile(f, &doc, error)) return false;
   Reader r(f.name, error);
@@ -239,18 +358,39 @@ bool LoadMission(const SourceFile& f, const KnowledgeBase& kb, Mission* m, std::
 
   const json* req = r.Field(doc, "$", "requirements");
   if (req == nullptr || !r.OnlyFields(*req, "$.requirements", {"kb_article_retrieved", "clarifying_question_asked",
-                                                              "message_must_state", "message_must_not_state"})) {
+                                                              "must_state", "must_not_state"})) {
     return false;
   }
   Requirements& q = m->requirements;
   if (!r.Bool(*req, "$.requirements", "kb_article_retrieved", &q.kb_article_retrieved) ||
-      !r.Bool(*req, "$.requirements", "clarifying_question_asked", &q.clarifying_question_asked) ||
-      !r.PhraseGroups(*req, "$.requirements", "message_must_state", &q.message_must_state) ||
-      !r.PhraseList(*req, "$.requirements", "message_must_not_state", &q.message_must_not_state)) {
+      !r.Bool(*req, "$.requirements", "clarifying_question_asked", &q.clarifying_question_asked)) {
     return false;
   }
-  if (m->correct_terminal == ActionType::ResolveTicket && q.message_must_state.empty()) {
-    return r.Fail("$.requirements.message_must_state", "a mission resolved by resolve_ticket must say what the message states");
+  const json* must = r.Field(*req, "$.requirements", "must_state");
+  if (must == nullptr) return false;
+  if (!must->is_array()) return r.Fail("$.requirements.must_state", "expected an array of {\"describe\", \"any\": [steps]}");
+  for (std::size_t i = 0; i < must->size(); ++i) {
+    std::string p = "$.requirements.must_state[" + std::to_string(i) + "]";
+    StatedFix fix;
+    if (!r.OnlyFields((*must)[i], p, {"describe", "any"}) || !r.String((*must)[i], p, "describe", &fix.describe) ||
+        !r.Steps((*must)[i], p, "any", lex, &fix.any, false)) {
+      return false;
+    }
+    q.must_state.push_back(std::move(fix));
+  }
+  std::vector<std::string> forbidden;
+  if (!r.StringList(*req, "$.requirements", "must_not_state", &forbidden)) return false;
+  for (std::size_t i = 0; i < forbidden.size(); ++i) {
+    auto it = std::find_if(lex->commitments.begin(), lex->commitments.end(),
+                           [&](const Commitment& c) { return c.name == forbidden[i]; });
+    if (it == lex->commitments.end()) {
+      return r.Fail("$.requirements.must_not_state[" + std::to_string(i) + "]",
+                    "unknown commitment \"" + forbidden[i] + "\" (commitments are defined in lexicon/*.json)");
+    }
+    q.must_not_state.push_back(static_cast<int>(it - lex->commitments.begin()));
+  }
+  if (m->correct_terminal == ActionType::ResolveTicket && q.must_state.empty()) {
+    return r.Fail("$.requirements.must_state", "a mission resolved by resolve_ticket must say what the message states");
   }
 
   const json* cust = r.Field(doc, "$", "customer");
@@ -295,6 +435,39 @@ bool LoadMission(const SourceFile& f, const KnowledgeBase& kb, Mission* m, std::
   return true;
 }
 
+// The built-in lexicon that a pack's own lexicon files extend.
+constexpr const char* kCoreLexicon = "lexicon/core.json";
+
+// Derives the grader's step indexes: every article's fix steps, and for each
+// mission the steps its own policy prescribes (its requirements, its relevant
+// articles' fixes, and every step their text states).
+void IndexSteps(ScenarioSet* set) {
+  set->fix_steps.clear();
+  for (std::size_t a = 0; a < set->kb.articles.size(); ++a) {
+    for (const StepSpec& s : set->kb.articles[a].fix) {
+      set->fix_steps.emplace_back(StepKey(s.action, s.object), static_cast<int>(a));
+    }
+  }
+  std::sort(set->fix_steps.begin(), set->fix_steps.end());
+  TextAnalysis analysis;
+  std::string canonical;
+  for (Mission& m : set->missions) {
+    m.own_steps.clear();
+    for (const StatedFix& fix : m.requirements.must_state) {
+      for (const StepSpec& s : fix.any) m.own_steps.push_back(StepKey(s.action, s.object));
+    }
+    for (int a : m.relevant_articles) {
+      const KbArticle& art = set->kb.articles[static_cast<std::size_t>(a)];
+      for (const StepSpec& s : art.fix) m.own_steps.push_back(StepKey(s.action, s.object));
+      Text_Canonicalize(art.text, &canonical);
+      Analysis_Run(set->lexicon, canonical, &analysis);
+      Grader_AssertedSteps(set->lexicon, analysis, &m.own_steps);
+    }
+    std::sort(m.own_steps.begin(), m.own_steps.end());
+    m.own_steps.erase(std::unique(m.own_steps.begin(), m.own_steps.end()), m.own_steps.end());
+  }
+}
+
 bool HasPrefix(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
 bool HasSuffix(const std::string& s, const char* x) {
   std::size_t n = std::char_traits<char>::length(x);
@@ -305,25 +478,49 @@ bool HasSuffix(const std::string& s, const char* x) {
 
 bool Scenarios_Load(const std::vector<SourceFile>& files, ScenarioSet* out, std::string* error) {
   ScenarioSet set;
-  std::vector<const SourceFile*> kb_files, mission_files;
+  std::vector<const SourceFile*> kb_files, mission_files, lexicon_files;
+  bool own_core = false;
   for (const SourceFile& f : files) {
     if (!HasSuffix(f.name, ".json")) continue;
     if (HasPrefix(f.name, "kb/")) kb_files.push_back(&f);
     else if (HasPrefix(f.name, "missions/")) mission_files.push_back(&f);
+    else if (HasPrefix(f.name, "lexicon/")) {
+      lexicon_files.push_back(&f);
+      own_core = own_core || f.name == kCoreLexicon;
+    }
   }
   auto by_name = [](const SourceFile* a, const SourceFile* b) { return a->name < b->name; };
   std::sort(kb_files.begin(), kb_files.end(), by_name);
   std::sort(mission_files.begin(), mission_files.end(), by_name);
+  std::sort(lexicon_files.begin(), lexicon_files.end(), by_name);
   if (kb_files.empty()) { *error = "no knowledge-base file (kb/*.json) in the scenarios"; return false; }
   if (mission_files.empty()) { *error = "no mission file (missions/*.json) in the scenarios"; return false; }
 
+  // A pack adds its lexicon files to the built-in core lexicon (or brings its own core).
+  if (!own_core) {
+    for (const SourceFile& f : Scenarios_Embedded()) {
+      if (f.name == kCoreLexicon) lexicon_files.insert(lexicon_files.begin(), &f);
+    }
+  }
+  Lexicon_Init(&set.lexicon);
+  std::vector<json> lexicon_docs(lexicon_files.size());
+  for (std::size_t i = 0; i < lexicon_files.size(); ++i) {
+    if (!ParseFile(*lexicon_files[i], &lexicon_docs[i], error) ||
+        !LoadLexiconWords(*lexicon_files[i], lexicon_docs[i], &set.lexicon, error)) {
+      return false;
+    }
+  }
+  for (std::size_t i = 0; i < lexicon_files.size(); ++i) {
+    if (!LoadLexiconCommitments(*lexicon_files[i], lexicon_docs[i], &set.lexicon, error)) return false;
+  }
+
   for (const SourceFile* f : kb_files) {
-    if (!LoadArticles(*f, &set.kb, error)) return false;
+    if (!LoadArticles(*f, &set.kb, &set.lexicon, error)) return false;
   }
   if (set.kb.articles.empty()) { *error = "the knowledge base has no articles"; return false; }
   for (const SourceFile* f : mission_files) {
     Mission m;
-    if (!LoadMission(*f, set.kb, &m, error)) return false;
+    if (!LoadMission(*f, set.kb, &set.lexicon, &m, error)) return false;
     int other = ScenarioSet_FindMission(set, m.task_id);
     if (other >= 0) {
       *error = f->name + ": $.task_id: \"" + m.task_id + "\" is already the task id of " +
@@ -335,6 +532,8 @@ bool Scenarios_Load(const std::vector<SourceFile>& files, ScenarioSet* out, std:
   std::stable_sort(set.missions.begin(), set.missions.end(),
                    [](const Mission& a, const Mission& b) { return a.order < b.order; });
   KnowledgeBase_Build(&set.kb);
+  Lexicon_Index(&set.lexicon);
+  IndexSteps(&set);
   *out = std::move(set);
   return true;
 }

@@ -5,20 +5,24 @@
 import { $ } from './dom.js';
 
 /**
- * The engine's name for a file: a path through missions/ or kb/ keeps that
- * folder; a loose file is a KB file when it has "articles", else a mission.
+ * The engine's name for a file: a path through missions/, kb/ or lexicon/
+ * keeps that folder; a loose file is a KB file when it has "articles", a
+ * lexicon when it has "concepts", "grammar" or "commitments", else a mission.
  */
 export function engineName(path, text) {
   const parts = path.replace(/\\/g, '/').split('/').filter(Boolean);
   const base = parts.at(-1);
-  const folder = parts.slice(0, -1).findLast((p) => p === 'missions' || p === 'kb');
+  const folder = parts.slice(0, -1).findLast((p) => p === 'missions' || p === 'kb' || p === 'lexicon');
   if (folder) return `${folder}/${base}`;
-  let kb = false;
+  let kind = 'missions';
   try {
     const value = JSON.parse(text);
-    kb = Boolean(value) && typeof value === 'object' && 'articles' in value;
+    if (value && typeof value === 'object') {
+      if ('articles' in value) kind = 'kb';
+      else if ('concepts' in value || 'grammar' in value || 'commitments' in value) kind = 'lexicon';
+    }
   } catch { /* not JSON: the engine names the problem */ }
-  return `${kb ? 'kb' : 'missions'}/${base}`;
+  return `${kind}/${base}`;
 }
 
 /** Files (and files inside folders) from a drop, each with its path. */

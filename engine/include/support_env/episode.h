@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "support_env/grader.h"
 #include "support_env/scenario.h"
 
 namespace support_env {
@@ -69,7 +70,8 @@ struct Episode {
   bool has_error = false;                   // the last action was invalid
   std::string last_error;
   std::string reason;                       // reason of the last step
-  std::string scratch;                      // grader work buffer
+  GraderScratch grader;                     // grader work buffers
+  std::string failures;                     // what the last terminal message failed
 };
 
 /// Binds the episode to a scenario set (which must outlive it).

@@ -1,28 +1,39 @@
-// Judges a terminal message against the mission's policy: does it state the
-// fix, contradict the policy, or stuff keywords instead of explaining?
+// Judges a terminal message against the mission's policy by what it means:
+// does it assert each required fix step (an action on an object, said
+// affirmatively, to or for the customer), assert nothing the policy forbids,
+// answer this ticket rather than others, and read as sentences in plain text?
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "support_env/analysis.h"
 #include "support_env/scenario.h"
 
 namespace support_env {
 
-enum class MessageVerdict : std::uint8_t {
-  Ok,
-  MissingFix,         // a required phrase group does not hold
-  ContradictsPolicy,  // a must-not-state phrase is present
-  NotProse,           // a keyword list, repeated words, or no sentence
-  ForeignFix,         // it also prescribes the full fix of an unrelated article
+/// Work buffers of the grader; they keep their capacity between calls, so
+/// grading allocates nothing once warm.
+struct GraderScratch {
+  std::string canonical;
+  TextAnalysis analysis;
 };
 
-/// Human-readable explanation of a verdict, for the reward reason.
-const char* MessageVerdict_Explain(MessageVerdict v);
+/// Checks `message` for `mission`. Returns true when it is sound; otherwise
+/// appends to `failures` what failed, in words a person can act on, joined by
+/// "; " ("the message does not tell the customer to sign in again").
+bool Grader_CheckMessage(const ScenarioSet& set, const Mission& mission, std::string_view message,
+                         GraderScratch* scratch, std::string* failures);
 
-/// Checks `message` for `mission`. `scratch` keeps its capacity between calls
-/// so that grading allocates nothing once warm.
-MessageVerdict Grader_CheckMessage(const ScenarioSet& set, const Mission& mission,
-                                   std::string_view message, std::string* scratch);
+/// True when `text` (canonical) asserts `step` as a fix: the action, not
+/// negated, applied to the object in one clause that reads as a sentence.
+bool Grader_StatesStep(const Lexicon& lex, const TextAnalysis& text, const StepSpec& step);
+
+/// Appends the StepKey of every (action, object) pair and (action, none) that
+/// `text` asserts, for every action concept of the lexicon. Used at load time
+/// to learn which steps a mission's own articles prescribe.
+void Grader_AssertedSteps(const Lexicon& lex, const TextAnalysis& text, std::vector<std::uint32_t>* keys);
 
 }  // namespace support_env

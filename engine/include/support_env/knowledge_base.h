@@ -7,13 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "support_env/lexicon.h"
 #include "support_env/text.h"
 
 namespace support_env {
-
-/// Alternatives of one required idea: holds when any phrase is present.
-using PhraseGroup = std::vector<Phrase>;
-using PhraseGroupList = std::vector<PhraseGroup>;
 
 /// A policy article (scenarios/kb/*.json).
 struct KbArticle {
@@ -21,7 +18,7 @@ struct KbArticle {
   std::string title;
   std::string text;
   std::vector<std::string> keywords;
-  PhraseGroupList fix;   // the steps it prescribes, as phrase groups
+  std::vector<StepSpec> fix;   // the steps it prescribes (a message naming them answers this article)
 };
 
 /// Articles plus their inverted index. Fields after `articles` are derived by

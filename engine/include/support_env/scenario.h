@@ -2,7 +2,9 @@
 // scenarios/README.md for the file format). Plain data, no I/O.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support_env/knowledge_base.h"
@@ -28,12 +30,18 @@ struct CustomerLines {
   std::string after_failure;
 };
 
+/// A fix the terminal message must state: any one of the steps will do.
+struct StatedFix {
+  std::vector<StepSpec> any;
+  std::string describe;   // "tell the customer to sign in again"
+};
+
 /// Conditions for the +0.90 terminal reward beyond the action and category.
 struct Requirements {
   bool kb_article_retrieved = false;
   bool clarifying_question_asked = false;
-  PhraseGroupList message_must_state;    // every group must hold
-  std::vector<Phrase> message_must_not_state;
+  std::vector<StatedFix> must_state;      // every one must hold
+  std::vector<int> must_not_state;        // indices into Lexicon::commitments
 };
 
 /// A ticket mission (mission.md §2.1).
@@ -54,12 +62,20 @@ struct Mission {
   CustomerLines customer;
   std::vector<Variant> variants;        // at least one; variant 0 is canonical
   std::string source;                   // file it came from, for messages
+  /// StepKeys this ticket's own policy prescribes (its requirements, and the
+  /// steps its relevant articles state), sorted: never another ticket's fix.
+  std::vector<std::uint32_t> own_steps;
 };
 
-/// Everything an episode needs: missions (sorted by `order`) and the KB.
+/// Everything an episode needs: missions (sorted by `order`), the KB and the
+/// grader's lexicon.
 struct ScenarioSet {
   std::vector<Mission> missions;
   KnowledgeBase kb;
+  Lexicon lexicon;
+  /// (StepKey, article index) of every article's fix step, sorted by key, so
+  /// that grading looks a step up instead of scanning the articles.
+  std::vector<std::pair<std::uint32_t, int>> fix_steps;
 };
 
 /// Index of the mission with this task id, or -1.
