@@ -221,11 +221,24 @@ void ReadPolarity(const Lexicon& lex, TextAnalysis* a) {
   for (Mention& m : a->mentions) {
     if (m.concept_id < kGrammarRoleCount) continue;
     const AnalysisToken& first = a->tokens[m.first];
-    if (m.first > 0) {
+    // A word reads as a verb after an auxiliary, pronoun or "to" ("we'll
+    // refund", "to clear"), as a participle ("refunded"), or at the start of a
+    // clause when an object or the clause's end follows ("Clear your cache",
+    // "Sign in."); otherwise it is a noun ("digital refunds", "refund decisions").
+    bool clause_start = m.first == 0 || a->tokens[m.first - 1u].segment != first.segment;
+    bool verb = first.participle;
+    if (!clause_start) {
       const AnalysisToken& prev = a->tokens[m.first - 1u];
-      m.noun = prev.clause == first.clause && !prev.covered &&
-               (Lexicon_WordClass(lex, StemOf(*a, prev)) & kDeterminer) != 0;
+      std::uint8_t cls = prev.covered ? 0 : Lexicon_WordClass(lex, StemOf(*a, prev));
+      m.noun = (cls & kDeterminer) != 0;
+      verb = verb || (!m.noun && ((cls & kSkippable) != 0 || (prev.roles & (kEndsNegationBefore | kEndsAgentSubject))));
+    } else if (m.last + 1u >= a->tokens.size() || a->tokens[m.last + 1u].segment != first.segment) {
+      verb = true;
+    } else {
+      const AnalysisToken& next = a->tokens[m.last + 1u];
+      verb = next.covered || (Lexicon_WordClass(lex, StemOf(*a, next)) & (kSkippable | kPronoun)) != 0;
     }
+    if (!verb) m.noun = true;
     m.negated_before = WalkBack(lex, *a, m.first, [](int, const AnalysisToken& t) {
       return (t.roles & kEndsNegationBefore) ? 1 : 0;
     });

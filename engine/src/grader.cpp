@@ -87,7 +87,8 @@ bool ObjectAfter(const Lexicon& lex, const TextAnalysis& a, const Mention& act, 
 
 // Finds the object of the action mention `act` in its clause; writes the last
 // token of the phrase to *end. A negated object ("not your cache") does not count.
-bool FindObject(const Lexicon& lex, const TextAnalysis& a, const Mention& act, ConceptId object, int* end) {
+bool FindObject(const Lexicon& lex, const TextAnalysis& a, const Mention& act, ConceptId object, bool pronouns,
+                int* end) {
   int clause = ClauseOf(a, act);
   for (const Mention& o : a.mentions) {
     if (o.concept_id != object || ClauseOf(a, o) != clause || o.negated_before) continue;
@@ -97,7 +98,7 @@ bool FindObject(const Lexicon& lex, const TextAnalysis& a, const Mention& act, C
     }
   }
   // "Open Billing History and download it": a pronoun for an object named earlier.
-  for (int t = act.last + 1; t < static_cast<int>(a.tokens.size()) && t <= act.last + kPronounAfter; ++t) {
+  for (int t = act.last + 1; pronouns && t < static_cast<int>(a.tokens.size()) && t <= act.last + kPronounAfter; ++t) {
     if (a.tokens[static_cast<std::size_t>(t)].clause != clause) break;
     if (!IsPronoun(lex, a, t)) continue;
     for (const Mention& o : a.mentions) {
@@ -116,10 +117,11 @@ bool FindObject(const Lexicon& lex, const TextAnalysis& a, const Mention& act, C
 enum class Stated : std::uint8_t { No, Affirmed, Negated };
 
 Stated StepAt(const Lexicon& lex, const TextAnalysis& a, const Mention& act, const StepSpec& step, bool noun_ok,
-              int* end) {
+              bool for_fix, int* end) {
   if (act.concept_id != step.action) return Stated::No;
   int last = act.last;
-  if (step.object != kNoConcept && !FindObject(lex, a, act, step.object, &last)) return Stated::No;
+  // A commitment needs its object named: "if you can't see it" refuses nothing.
+  if (step.object != kNoConcept && !FindObject(lex, a, act, step.object, !noun_ok && for_fix, &last)) return Stated::No;
   // A noun reading ("a refund", "the update") is no action, unless the words
   // name action and object at once: click the "Sign out everywhere" button.
   bool label = step.object != kNoConcept && last == act.last;
@@ -134,7 +136,7 @@ int FindCommitment(const Lexicon& lex, const TextAnalysis& a, const Commitment& 
   for (const CommitmentPattern& p : c.patterns) {
     for (const Mention& m : a.mentions) {
       int end = 0;
-      Stated s = StepAt(lex, a, m, p.step, p.mention, &end);
+      Stated s = StepAt(lex, a, m, p.step, p.mention, false, &end);
       if (s == Stated::No) continue;
       // A hedge ("if you can't find it") neither asserts nor refuses.
       bool counts = !m.hedged && (p.polarity == Polarity::Negated ? s == Stated::Negated : s == Stated::Affirmed);
@@ -186,7 +188,7 @@ void AppendFailure(std::string* failures, std::string_view what) {
 bool Grader_StatesStep(const Lexicon& lex, const TextAnalysis& a, const StepSpec& step) {
   for (const Mention& m : a.mentions) {
     int end = 0;
-    if (StepAt(lex, a, m, step, false, &end) != Stated::Affirmed) continue;
+    if (StepAt(lex, a, m, step, false, true, &end) != Stated::Affirmed) continue;
     if (!a.clauses[static_cast<std::size_t>(ClauseOf(a, m))].sentence) continue;
     if (step.by == Actor::Customer && m.agent) continue;   // "our engineers will clear the cache"
     return true;
