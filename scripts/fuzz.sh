@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs both libFuzzer targets: scripts/fuzz.sh [RUNS]  (default 20000 each).
+# Runs the libFuzzer targets: scripts/fuzz.sh [RUNS]  (default 20000 each).
 # The targets are built by the `fuzz` preset (clang-14, ASan + UBSan); a
 # failing input is saved in build/fuzz/ and the script exits non-zero.
 set -euo pipefail
@@ -9,7 +9,7 @@ cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$(nproc)" >/dev/null
 
 corpus=build/fuzz/corpus
-mkdir -p "$corpus/protocol" "$corpus/loader"
+mkdir -p "$corpus/protocol" "$corpus/loader" "$corpus/text"
 # Loader seeds: each real file, prefixed with the byte that says what it replaces.
 for f in scenarios/missions/*.json; do { printf '\x00'; cat "$f"; } > "$corpus/loader/$(basename "$f")"; done
 for f in scenarios/kb/*.json; do { printf '\x01'; cat "$f"; } > "$corpus/loader/kb-$(basename "$f")"; done
@@ -31,4 +31,5 @@ run() {  # run TARGET ARGS...
 
 run fuzz_protocol -max_len=8192 -dict=fuzz/protocol.dict "$corpus/protocol" fuzz/corpus/protocol
 run fuzz_scenario_loader -max_len=65536 "$corpus/loader"
+run fuzz_text -max_len=2000 "$corpus/text" fuzz/corpus/text
 echo "fuzz: clean"

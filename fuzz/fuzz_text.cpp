@@ -1,0 +1,55 @@
+// libFuzzer target: canonical text. Valid UTF-8 up to kMaxTextBytes is
+// canonicalised; the result must be valid UTF-8, no longer than the bound and
+// unchanged by a second pass. The markup check, the grader (every built-in
+// mission) and the knowledge-base search then run on it.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "support_env/canonical.h"
+#include "support_env/grader.h"
+#include "support_env/knowledge_base.h"
+#include "support_env/scenario_loader.h"
+#include "support_env/text.h"
+#include "support_env/types.h"
+
+namespace {
+
+// The one call into the grader: adapt here when its signature changes.
+void GradeMessage(const support_env::ScenarioSet& set, const support_env::Mission& mission, std::string_view text,
+                  std::string* scratch) {
+  support_env::MessageVerdict v = support_env::Grader_CheckMessage(set, mission, text, scratch);
+  if (support_env::MessageVerdict_Explain(v) == nullptr) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace support_env;
+  static const ScenarioSet* scenarios = [] {
+    auto* set = new ScenarioSet;
+    std::string error;
+    if (!Scenarios_LoadEmbedded(set, &error)) std::abort();
+    return set;
+  }();
+  static std::string once, twice, scratch;
+  std::string_view input(reinterpret_cast<const char*>(data), size);
+  if (size > kMaxTextBytes || !Text_IsValidUtf8(input)) return 0;
+
+  Text_Canonicalize(input, &once);
+  if (!Text_IsValidUtf8(once) || once.size() > Text_CanonicalBound(size)) std::abort();
+  Text_Canonicalize(once, &twice);
+  if (twice != once) std::abort();  // idempotent
+  bool markup = Text_HasMarkup(once);
+  if (markup != Text_HasMarkup(twice)) std::abort();
+
+  for (const Mission& mission : scenarios->missions) GradeMessage(*scenarios, mission, once, &scratch);
+  SearchResult r = KnowledgeBase_Search(scenarios->kb, once);
+  if (r.status == SearchStatus::Found &&
+      (r.article < 0 || static_cast<std::size_t>(r.article) >= scenarios->kb.articles.size())) {
+    std::abort();
+  }
+  return 0;
+}
