@@ -204,15 +204,24 @@ void MarkRoles(TextAnalysis* a) {
 
 // Walks back from `from` over skippable words of the same segment: returns
 // the index of the first word that is not skippable, or -1.
+// With `through_coordination`, a concept joined by "and"/"or" is passed too,
+// so "do not uninstall or reinstall" negates both verbs.
 template <typename Stop>
-bool WalkBack(const Lexicon& lex, const TextAnalysis& a, int from, Stop&& stop) {
+bool WalkBack(const Lexicon& lex, const TextAnalysis& a, int from, bool through_coordination, Stop&& stop) {
   int seg = a.tokens[static_cast<std::size_t>(from)].segment;
+  bool after_conjunction = false;
   for (int j = from - 1, skipped = 0; j >= 0 && skipped <= kMaxSkipped; --j, ++skipped) {
     const AnalysisToken& t = a.tokens[static_cast<std::size_t>(j)];
     if (t.segment != seg) return false;
     int verdict = stop(j, t);   // 1: found, -1: stop, 0: go on if skippable
     if (verdict != 0) return verdict > 0;
-    if (t.covered || !(Lexicon_WordClass(lex, StemOf(a, t)) & kSkippable)) return false;
+    std::string_view stem = StemOf(a, t);
+    if (t.covered) {
+      if (!(through_coordination && after_conjunction)) return false;
+      continue;
+    }
+    after_conjunction = stem == "and" || stem == "or" || stem == "nor";
+    if (!(Lexicon_WordClass(lex, stem) & kSkippable)) return false;
   }
   return false;
 }
@@ -236,13 +245,14 @@ void ReadPolarity(const Lexicon& lex, TextAnalysis* a) {
       verb = true;
     } else {
       const AnalysisToken& next = a->tokens[m.last + 1u];
-      verb = next.covered || (Lexicon_WordClass(lex, StemOf(*a, next)) & (kSkippable | kPronoun)) != 0;
+      verb = next.covered || next.roles != 0 ||
+             (Lexicon_WordClass(lex, StemOf(*a, next)) & (kSkippable | kPronoun | kFunctionWord)) != 0;
     }
     if (!verb) m.noun = true;
-    m.negated_before = WalkBack(lex, *a, m.first, [](int, const AnalysisToken& t) {
+    m.negated_before = WalkBack(lex, *a, m.first, true, [](int, const AnalysisToken& t) {
       return (t.roles & kEndsNegationBefore) ? 1 : 0;
     });
-    m.agent = WalkBack(lex, *a, m.first, [&](int, const AnalysisToken& t) {
+    m.agent = WalkBack(lex, *a, m.first, true, [&](int, const AnalysisToken& t) {
       if (t.roles & kEndsAgentSubject) return 1;
       return StemOf(*a, t) == "you" ? -1 : 0;
     });

@@ -1,6 +1,7 @@
 #include "support_env/episode.h"
 
 #include "splitmix.h"
+#include "support_env/canonical.h"
 #include "support_env/grader.h"
 #include "support_env/text.h"
 
@@ -69,16 +70,20 @@ StepResult NotAccepted(Episode* ep) {
   return r;
 }
 
-// True when the text holds a word of two or more letters: "?" or "..." asks nothing.
-bool HasWord(std::string_view s) {
-  int run = 0;
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
-    run = letter ? run + 1 : 0;
-    if (run >= 2) return true;
-  }
-  return false;
+// True when the (canonical) text asks something in words: a word of two or
+// more letters, and a question mark or a word that asks ("what", "could you",
+// "please describe"). "?", "..." and "OK." ask nothing.
+bool AsksInWords(std::string_view s) {
+  static constexpr std::string_view kAsking[] = {
+      "what", "which", "when", "where", "who", "why", "how", "could", "can", "would", "will", "do", "does",
+      "did", "is", "are", "have", "has", "please", "tell", "describe", "share", "explain", "let", "any"};
+  bool word = false, asking = s.find('?') != std::string_view::npos;
+  Text_ForEachToken(s, [&](std::string_view token) {
+    bool letters = token.size() >= 2 && !(token[0] >= '0' && token[0] <= '9');
+    word = word || letters;
+    for (std::string_view w : kAsking) asking = asking || token == w;
+  });
+  return word && asking;
 }
 
 // Returns an error message for text the action cannot take, or nullptr.
@@ -96,9 +101,6 @@ const char* CheckText(const Action& a) {
     return a.type == ActionType::ResolveTicket
                ? "message_to_customer is empty: resolve_ticket needs the final solution text"
                : "message_to_customer is empty: ask_clarifying_question needs the question to ask";
-  }
-  if (a.type == ActionType::AskClarifyingQuestion && !HasWord(a.text)) {
-    return "message_to_customer has no words: ask_clarifying_question needs a question in words, not only punctuation";
   }
   return nullptr;
 }
@@ -123,7 +125,8 @@ Cents Classify(Episode* ep, Category c) {
 
 Cents Search(Episode* ep, std::string_view query) {
   const KnowledgeBase& kb = ep->scenarios->kb;
-  SearchResult found = KnowledgeBase_Search(kb, query);
+  Text_Canonicalize(query, &ep->grader.canonical);   // look-alikes and fullwidth letters search as what they look like
+  SearchResult found = KnowledgeBase_Search(kb, ep->grader.canonical);
   if (found.status != SearchStatus::Found) {
     ep->reason.assign(found.status == SearchStatus::EmptyQuery
                           ? "The query has no searchable words: no article returned (+0.00). "
@@ -289,6 +292,13 @@ bool Episode_Reset(Episode* ep, int mission_index, std::uint64_t seed) {
 StepResult Episode_Step(Episode* ep, const Action& action) {
   if (ep->mission == nullptr || ep->done) return NotAccepted(ep);
   if (const char* error = CheckText(action)) return Episode_StepInvalid(ep, error);
+  if (action.type == ActionType::AskClarifyingQuestion) {
+    Text_Canonicalize(action.text, &ep->grader.canonical);
+    if (!AsksInWords(ep->grader.canonical)) {
+      return Episode_StepInvalid(ep, "message_to_customer asks nothing: ask_clarifying_question needs a question in words "
+                                     "(\"What happens when you open the app?\"), not only punctuation or a remark");
+    }
+  }
   ++ep->step_count;
   ep->has_error = false;
   ep->last_error.clear();

@@ -79,7 +79,8 @@ bool ObjectBefore(const Lexicon& lex, const TextAnalysis& a, const Mention& act,
 }
 
 bool ObjectAfter(const Lexicon& lex, const TextAnalysis& a, const Mention& act, const Mention& obj) {
-  if (obj.first == act.first && obj.last == act.last) return true;   // "sign out everywhere" names both
+  // A phrase of several words may name action and object at once ("sign out everywhere").
+  if (obj.first == act.first && obj.last == act.last) return obj.last > obj.first;
   if (obj.first <= act.last || obj.first - act.last > kObjectAfter) return false;
   bool any_order = lex.concepts[act.concept_id].any_order;
   return GapFits(lex, a, act.last + 1, obj.first, any_order, any_order ? kGapWordsAnyOrder : kGapWords);
