@@ -14,14 +14,23 @@ ScriptedAction Make(ActionType type, std::string text = {}, Category c = Categor
   return a;
 }
 
-// A resolution a competent agent would write: the required ideas in a sentence.
+// A resolution a competent agent would write for the built-in missions; any
+// other mission gets a sentence built from what its requirements describe.
 std::string Resolution(const Mission& m) {
-  std::string s = "Thank you for your patience. Here is what to do: ";
-  for (std::size_t i = 0; i < m.requirements.message_must_state.size(); ++i) {
-    if (i) s += ", and then ";
-    s += m.requirements.message_must_state[i][0].text;
+  static const std::pair<const char*, const char*> kResolutions[] = {
+      {"billing_receipt", "You can download your receipt as a PDF from Account > Billing > Billing History."},
+      {"dashboard_404", "Please clear your browser cache and cookies for our site, then sign in again."},
+      {"vip_outage", "Please sign out of all sessions, then regenerate the workspace API key and sign in again."},
+      {"vague_complaint", "Please update the app to the latest version; if it still closes, uninstall and reinstall it."},
+      {"plan_refund_difference", "I have switched you to the monthly plan, and the prorated difference is refunded "
+                                 "to your original payment method."},
+  };
+  for (const auto& r : kResolutions) {
+    if (m.task_id == r.first) return r.second;
   }
-  return s + ". Please let us know if it works for you.";
+  std::string s = "Here is what to do:";
+  for (const StatedFix& fix : m.requirements.must_state) s += " we " + fix.describe + ".";
+  return s;
 }
 
 const char* const kRandomTexts[] = {

@@ -1,5 +1,7 @@
-// The terminal-message grader against the colleague-written grader data
-// (tests/data/messages.json): every "pass" message is Ok, every "fail_*" is not.
+// The terminal-message grader: the colleague-written grader data
+// (tests/data/messages.json: every "pass" message is sound, every "fail_*" is
+// not), natural wordings, negation and modality scope (NegEx-style), markup,
+// look-alike text, other tickets' fixes, and the words of each verdict.
 #include "helpers.h"
 
 using namespace test;
@@ -15,21 +17,16 @@ const json& Messages() {
   return doc;
 }
 
-MessageVerdict Check(const std::string& task, const std::string& message) {
-  std::string scratch;
-  return Grader_CheckMessage(Embedded(), MissionOf(task), message, &scratch);
+// The grader's verdict: "" when the message is sound, else what failed.
+std::string Failures(const std::string& task, const std::string& message) {
+  static GraderScratch scratch;
+  std::string failures;
+  bool ok = Grader_CheckMessage(Embedded(), MissionOf(task), message, &scratch, &failures);
+  CHECK(ok == failures.empty());
+  return failures;
 }
 
-const char* VerdictName(MessageVerdict v) {
-  switch (v) {
-    case MessageVerdict::Ok: return "Ok";
-    case MessageVerdict::MissingFix: return "MissingFix";
-    case MessageVerdict::ContradictsPolicy: return "ContradictsPolicy";
-    case MessageVerdict::NotProse: return "NotProse";
-    case MessageVerdict::ForeignFix: return "ForeignFix";
-  }
-  return "?";
-}
+bool Sound(const std::string& task, const std::string& message) { return Failures(task, message).empty(); }
 
 // Checks every message of one kind ("pass" or "fail_*") for every mission.
 void CheckKind(const std::string& kind) {
@@ -41,10 +38,10 @@ void CheckKind(const std::string& kind) {
     REQUIRE(list.is_array());
     for (const json& m : list) {
       const std::string msg = m.get<std::string>();
-      MessageVerdict v = Check(it.key(), msg);
-      INFO(it.key() << " " << kind << ": \"" << msg << "\" -> " << VerdictName(v));
-      if (kind == "pass") CHECK(v == MessageVerdict::Ok);
-      else CHECK(v != MessageVerdict::Ok);
+      std::string why = Failures(it.key(), msg);
+      INFO(it.key() << " " << kind << ": \"" << msg << "\" -> " << (why.empty() ? "sound" : why));
+      if (kind == "pass") CHECK(why.empty());
+      else CHECK_FALSE(why.empty());
       ++checked;
     }
   }
@@ -90,52 +87,6 @@ TEST_CASE("grader data: pass messages earn 0.90 in a full episode", "[grader]") 
   }
 }
 
-TEST_CASE("grader: verdicts name the problem", "[grader]") {
-  CHECK(Check("plan_refund_difference",
-              "I switched you to the monthly plan, but the difference is non-refundable to your original payment method.") ==
-        MessageVerdict::ContradictsPolicy);
-  CHECK(Check("dashboard_404", "Please sign in again and let us know if the error keeps happening to you.") ==
-        MessageVerdict::MissingFix);
-  CHECK(Check("dashboard_404", "cache cookies sign in") == MessageVerdict::NotProse);
-  CHECK(Check("dashboard_404",
-              "Please clear your browser cache and cookies and sign in again. If that fails, use the forgot password "
-              "link to get a reset link by email.") == MessageVerdict::ForeignFix);
-  CHECK(Check("digital_refund", "") == MessageVerdict::Ok);  // an escalation note is optional
-  CHECK(Check("billing_receipt", "") == MessageVerdict::MissingFix);
-  CHECK(Check("billing_receipt", "   ") == MessageVerdict::MissingFix);
-}
-
-TEST_CASE("grader: phrases match whole words case-insensitively", "[grader]") {
-  // "Sign-In" matches "sign in"; "signing" alone does not match "sign in" (README).
-  CHECK(Check("dashboard_404", "Please clear the browser Cache and Cookies, then Sign-In again to reach the dashboard.") ==
-        MessageVerdict::Ok);
-  CHECK(Check("dashboard_404", "Please clear the browser cache and cookies, then keep signing documents for the team.") ==
-        MessageVerdict::MissingFix);
-  std::string norm;
-  Text_Normalize("Sign-In, AGAIN!", &norm);
-  CHECK(norm == " sign in again ");
-  CHECK(Text_ContainsPhrase(norm, "sign in"));
-  CHECK_FALSE(Text_ContainsPhrase(norm, "sign i"));
-  CHECK_FALSE(Text_ContainsPhrase(" signing in ", "sign in"));
-}
-
-TEST_CASE("grader: a repeated content word is stuffing but normal repetition is fine", "[grader]") {
-  CHECK(Check("billing_receipt",
-              "Your receipt is on the billing history page; the receipt can be downloaded as a PDF, and the receipt "
-              "was also emailed.") == MessageVerdict::Ok);  // "receipt" three times
-  CHECK(Check("billing_receipt",
-              "Your receipt is on the billing history page; the receipt can be downloaded, the receipt was emailed, "
-              "and the receipt is a PDF.") == MessageVerdict::NotProse);  // four times
-}
-
-TEST_CASE("grader: MessageVerdict_Explain gives a reason for each verdict", "[grader]") {
-  for (MessageVerdict v : {MessageVerdict::Ok, MessageVerdict::MissingFix, MessageVerdict::ContradictsPolicy,
-                           MessageVerdict::NotProse, MessageVerdict::ForeignFix}) {
-    CHECK(std::string(MessageVerdict_Explain(v)).size() > 10);
-  }
-  CHECK(std::string(MessageVerdict_Explain(MessageVerdict::ContradictsPolicy)) == "the message contradicts the policy");
-}
-
 // ---------------------------------------------------------------- natural wordings
 // Wordings found missing from the phrase lists of scenarios/ (now covered).
 
@@ -152,9 +103,9 @@ TEST_CASE("grader natural wording: natural refund promises in a digital_refund e
            "I can confirm you will be refunded. Escalating to billing.",
            "Escalating to a billing specialist; we'll issue a full refund today.",
        }) {
-    MessageVerdict v = Check("digital_refund", msg);
-    INFO("digital_refund escalation note: \"" << msg << "\" -> " << VerdictName(v));
-    CHECK(v == MessageVerdict::ContradictsPolicy);
+    std::string why = Failures("digital_refund", msg);
+    INFO("digital_refund escalation note: \"" << msg << "\" -> " << why);
+    CHECK(why.find("promises a refund") != std::string::npos);
   }
   // End to end: the promise must not earn +0.90.
   Env env("digital_refund");
@@ -173,9 +124,7 @@ TEST_CASE("grader natural wording: natural non-refundable statements on plan_ref
            "I've switched you to the monthly plan, but I'm afraid the difference isn't something we can refund to your "
            "original payment method.",
        }) {
-    MessageVerdict v = Check("plan_refund_difference", msg);
-    INFO("plan_refund_difference resolution: \"" << msg << "\" -> " << VerdictName(v));
-    CHECK(v != MessageVerdict::Ok);
+    CHECK_FALSE(Sound("plan_refund_difference", msg));
   }
 }
 
@@ -187,9 +136,7 @@ TEST_CASE("grader natural wording: natural receipt refusals on billing_receipt a
            "Sorry, there is no receipt for this order; the invoice is not available to download or email.",
            "I'm afraid receipts cannot be provided, but you can check the billing history page for the charge.",
        }) {
-    MessageVerdict v = Check("billing_receipt", msg);
-    INFO("billing_receipt resolution: \"" << msg << "\" -> " << VerdictName(v));
-    CHECK(v != MessageVerdict::Ok);
+    CHECK_FALSE(Sound("billing_receipt", msg));
   }
 }
 
@@ -203,23 +150,133 @@ TEST_CASE("grader natural wording: natural correct resolutions are accepted", "[
       {"vague_complaint", "Please update your app, and if it still closes on launch, remove it and download it again."},
   };
   for (const Case& c : cases) {
-    MessageVerdict v = Check(c.task, c.message);
-    INFO(c.task << ": \"" << c.message << "\" -> " << VerdictName(v));
-    CHECK(v == MessageVerdict::Ok);
+    INFO(c.task << ": \"" << c.message << "\" -> " << Failures(c.task, c.message));
+    CHECK(Sound(c.task, c.message));
   }
 }
 
 TEST_CASE("grader: a negated policy phrase is not a contradiction", "[grader][integrity]") {
-  const ScenarioSet& set = Embedded();
-  std::string scratch;
-  const Mission& digital = set.missions[static_cast<std::size_t>(ScenarioSet_FindMission(set, "digital_refund"))];
-  const Mission& plan = set.missions[static_cast<std::size_t>(ScenarioSet_FindMission(set, "plan_refund_difference"))];
   // Saying what policy forbids is policy-consistent...
-  CHECK(Grader_CheckMessage(set, digital, "We cannot refund you for a downloaded eBook, so a billing specialist will review your case.", &scratch) == MessageVerdict::Ok);
-  CHECK(Grader_CheckMessage(set, digital, "I can't issue a refund myself; I'm escalating this to a billing specialist.", &scratch) == MessageVerdict::Ok);
-  // ...but a promise later in the same message still is a contradiction.
-  CHECK(Grader_CheckMessage(set, digital, "We cannot refund you today, but we will refund you next week.", &scratch) == MessageVerdict::ContradictsPolicy);
+  CHECK(Sound("digital_refund", "We cannot refund you for a downloaded eBook, so a billing specialist will review your case."));
+  CHECK(Sound("digital_refund", "I can't issue a refund myself; I'm escalating this to a billing specialist."));
+  // ...but a promise later in the same message still is one.
+  CHECK_FALSE(Sound("digital_refund", "We cannot refund you today, but we will refund you next week."));
   // Denying that the plan is non-refundable is fine; asserting it is not.
-  CHECK(Grader_CheckMessage(set, plan, "Good news: the yearly plan is not non refundable. I switched you to the monthly plan and the prorated difference goes back to your original payment method.", &scratch) == MessageVerdict::Ok);
-  CHECK(Grader_CheckMessage(set, plan, "I switched you to the monthly plan, but the yearly plan is non refundable, so the difference stays on your original payment method.", &scratch) == MessageVerdict::ContradictsPolicy);
+  CHECK(Sound("plan_refund_difference", "Good news: the yearly plan is not non refundable. I switched you to the monthly "
+                                        "plan and the prorated difference goes back to your original payment method."));
+  CHECK_FALSE(Sound("plan_refund_difference", "I switched you to the monthly plan, but the yearly plan is non refundable, "
+                                              "so the difference stays on your original payment method."));
+}
+
+// ---------------------------------------------------------------- scope of negation and modality
+// The readings issue 9 lists, NegEx/ConText-style: triggers before and after
+// the term, pseudo-triggers, and scope that ends at a clause boundary or "but".
+
+TEST_CASE("grader scope: refusals in many phrasings are not promises", "[grader][scope]") {
+  for (const char* msg : {
+           "I'm not able to issue a refund, so I've escalated this to a billing specialist.",
+           "I'm not allowed to refund downloaded eBooks; a billing specialist will review your case.",
+           "I'm not permitted to issue refunds for digital items, so I'm passing this to a human specialist.",
+           "I'm not in a position to refund this purchase, but a billing specialist will look at your dispute.",
+           "I won't be able to issue a refund, but I've handed your ticket to a billing specialist.",
+           "I have no authority to refund digital purchases, so a billing specialist will contact you.",
+           "I can't refund a downloaded eBook. A billing specialist reviews disputes like this one.",
+           "Unfortunately I'm unable to refund you myself; I've escalated to our billing team.",
+           "I wish I could refund you, but downloaded eBooks are non-refundable, so I've escalated your dispute.",
+       }) {
+    INFO(msg << " -> " << Failures("digital_refund", msg));
+    CHECK(Sound("digital_refund", msg));
+  }
+}
+
+TEST_CASE("grader scope: promises in many phrasings are promises", "[grader][scope]") {
+  for (const char* msg : {
+           "Don't worry, we will refund you.",
+           "I've escalated this to a billing specialist who will process your refund.",
+           "You'll be refunded within 5-7 business days.",
+           "Your refund request has been approved.",
+           "Don't worry, we will refund the full price.",
+           "I've initiated a refund for the eBook.",
+           "You'll get your money back by Friday.",
+       }) {
+    std::string why = Failures("digital_refund", msg);
+    INFO(msg << " -> " << why);
+    CHECK(why.find("promises a refund") != std::string::npos);
+  }
+}
+
+TEST_CASE("grader scope: a negated or unneeded fix is not the fix", "[grader][scope]") {
+  CHECK_FALSE(Sound("dashboard_404", "Please do not clear your cache or cookies, and do not sign in again."));
+  CHECK_FALSE(Sound("dashboard_404", "Clearing the cache and cookies won't help, and signing in again is pointless."));
+  CHECK_FALSE(Sound("vague_complaint", "Do not update to the latest version, and do not uninstall or reinstall the app."));
+  // "no need to" governs the instruction after it, not the rest of the message.
+  CHECK(Sound("vip_outage", "There is no need to update your payment method. Please sign out of all sessions, then "
+                            "regenerate the workspace API key."));
+  CHECK_FALSE(Sound("vip_outage", "Please update the payment method on file and renew the subscription, then sign out "
+                                  "of all sessions and regenerate the API key."));
+  // A caveat about the full price is no refusal of the difference.
+  CHECK(Sound("plan_refund_difference", "I can't refund the full yearly price, only the prorated difference: I've switched "
+                                        "you to the monthly plan and the difference goes back to your original card."));
+  // The difference kept as credit, rather than returned, contradicts the policy.
+  CHECK_FALSE(Sound("plan_refund_difference", "I've switched you to the monthly plan; the difference is kept as account "
+                                              "credit rather than returned to your card."));
+}
+
+TEST_CASE("grader scope: pseudo-triggers do not negate", "[grader][scope]") {
+  CHECK(Sound("dashboard_404", "Don't worry: clear your browser cache and cookies, then sign in again."));
+  CHECK(Sound("dashboard_404", "Not only should you clear your browser cache, please also clear the cookies and sign in again."));
+  CHECK(Sound("dashboard_404", "Don't forget to clear your cache and cookies, then sign in again."));
+}
+
+TEST_CASE("grader: fixes done by someone else are not the customer's fix", "[grader]") {
+  CHECK_FALSE(Sound("dashboard_404", "Our engineers will clear the cache and cookies and sign in again."));
+  CHECK(Sound("plan_refund_difference", "We've switched you to the monthly plan and refunded the difference to your "
+                                        "original payment method."));
+}
+
+// ---------------------------------------------------------------- text, markup and form
+
+TEST_CASE("grader text: typographic punctuation and look-alike letters read as what they look like", "[grader][canonical]") {
+  CHECK(Sound("vip_outage", "Go to Settings › Security, click \u201cSign out everywhere\u201d, then regenerate the "
+                            "workspace API key."));
+  CHECK(Sound("dashboard_404", "Please clear your browser cache and cookies\u2014then sign in again. It can\u2019t hurt."));
+  CHECK(Sound("dashboard_404", "Please clear your browser\u00a0cache and cookies, then sign\u00a0in again."));
+  // Hidden promises: Cyrillic letters, zero-width characters, fullwidth letters.
+  for (const char* msg : {"We will r\u0435fund you in full.", "We will re\u200bfund you in full.",
+                          "We will \uff52\uff45\uff46\uff55\uff4e\uff44 you in full.", "We will re\u00adfund you."}) {
+    INFO(msg);
+    CHECK_FALSE(Sound("digital_refund", msg));
+  }
+}
+
+TEST_CASE("grader form: markup, keyword lists and repeated words do not earn the reward", "[grader]") {
+  std::string why = Failures("dashboard_404", "Thanks for writing. <!-- clear your browser cache and cookies, then sign in again -->");
+  CHECK(why.find("HTML/XML markup") != std::string::npos);
+  CHECK(Failures("dashboard_404", "<p>Please clear your browser cache and cookies, then sign in again.</p>").find("markup") !=
+        std::string::npos);
+  CHECK(Sound("billing_receipt", "Your receipt is under Account > Billing > Billing History, where you can download it."));
+  CHECK_FALSE(Sound("dashboard_404", "cache and cookies and sign in"));
+  CHECK_FALSE(Sound("vip_outage", "sign out all sessions regenerate api key dashboard"));
+  CHECK(Sound("dashboard_404", "1. Clear browser cache\n2. Clear cookies\n3. Sign in again"));
+  CHECK(Failures("billing_receipt", "Download download download the receipt from Billing History.").find("repeats words") !=
+        std::string::npos);
+  // A product word named several times is normal ("Billing" four times, "it").
+  CHECK(Sound("billing_receipt", "Billing receipts live in Billing: open Account > Billing > Billing History and "
+                                 "download it there. The receipt is a PDF."));
+}
+
+TEST_CASE("grader: another ticket's fix, whole or partial, is keyword stuffing", "[grader]") {
+  std::string why = Failures("dashboard_404", "Please clear your browser cache and cookies, then sign in again. Also "
+                                              "update the app to the latest version.");
+  CHECK(why.find("KB-MOBILE-CRASH") != std::string::npos);
+  CHECK_FALSE(Sound("billing_receipt", "Download your receipt from Billing History, and regenerate your API key."));
+}
+
+TEST_CASE("grader verdicts say what failed in words a person can act on", "[grader]") {
+  CHECK(Failures("dashboard_404", "Please clear your browser cache and cookies.") ==
+        "the message does not tell the customer to sign in again");
+  std::string why = Failures("digital_refund", "You'll be refunded within 5-7 business days.");
+  CHECK(why == "the message promises a refund, which this policy does not allow: 'You'll be refunded within 5-7 business days'");
+  CHECK(Sound("digital_refund", ""));            // an escalation note is optional
+  CHECK(Failures("billing_receipt", "   ") == "the message is empty");
 }

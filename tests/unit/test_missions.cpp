@@ -156,7 +156,7 @@ TEST_CASE("missions trap: resolving plan_refund_difference as non-refundable ear
     Env env(s.task);
     StepResult r = PlayThenResolve(env, s, msg, s.category);
     CHECK(r.reward == 30);
-    CHECK(std::string(r.reason).find("contradicts the policy") != std::string::npos);
+    CHECK(std::string(r.reason).find("not refundable, which the policy contradicts") != std::string::npos);
     CHECK_FALSE(env.ep.success);
   }
 }

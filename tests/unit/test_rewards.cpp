@@ -297,7 +297,7 @@ TEST_CASE("rewards: terminal 0.30 - message does not state the fix", "[rewards][
   Search(env.ep, s.query);
   StepResult r = Resolve(env.ep, "Sorry about that. Our engineers are looking into the error and we will get back to you soon.");
   CHECK(r.reward == 30);
-  CHECK(std::string(r.reason).find("does not state the fix") != std::string::npos);
+  CHECK(std::string(r.reason).find("the message does not tell the customer to clear the browser cache") != std::string::npos);
   CHECK(env.ep.cumulative == 38);
 }
 
@@ -308,8 +308,10 @@ TEST_CASE("rewards: terminal 0.30 - message contradicts the policy", "[rewards][
     Classify(env.ep, s.category);
     Search(env.ep, s.query);
     StepResult r = Resolve(env.ep, s.message + " Note that the yearly plan is otherwise non-refundable.");
+    INFO(r.reason);
     CHECK(r.reward == 30);
-    CHECK(std::string(r.reason).find("contradicts the policy") != std::string::npos);
+    CHECK((std::string(r.reason).find("not refundable, which the policy contradicts") != std::string::npos ||
+           std::string(r.reason).find("promises a refund") != std::string::npos));
   }
   SECTION("escalation note promising a refund for a downloaded ebook") {
     const Script& s = ScriptOf("digital_refund");
@@ -318,7 +320,8 @@ TEST_CASE("rewards: terminal 0.30 - message contradicts the policy", "[rewards][
     Search(env.ep, s.query);
     StepResult r = Escalate(env.ep, "Escalating to a billing specialist; we will refund the eBook in full.");
     CHECK(r.reward == 30);
-    CHECK(std::string(r.reason).find("contradicts the policy") != std::string::npos);
+    CHECK((std::string(r.reason).find("not refundable, which the policy contradicts") != std::string::npos ||
+           std::string(r.reason).find("promises a refund") != std::string::npos));
     CHECK(env.ep.outcome == Outcome::Escalated);
     CHECK_FALSE(env.ep.success);
   }
@@ -332,7 +335,7 @@ TEST_CASE("rewards: terminal 0.30 - keyword stuffing", "[rewards][terminal]") {
     Search(env.ep, s.query);
     StepResult r = Resolve(env.ep, "clear cache cookies sign in 404 browser fix");
     CHECK(r.reward == 30);
-    CHECK(std::string(r.reason).find("keyword list") != std::string::npos);
+    CHECK(std::string(r.reason).find("list of words, not sentences") != std::string::npos);
   }
   SECTION("another article's fix appended") {
     const Script& s = ScriptOf("dashboard_404");

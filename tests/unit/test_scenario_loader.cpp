@@ -50,7 +50,9 @@ json MinimalMission() {
     "needs_clarification": false, "correct_category": "Billing", "correct_terminal_action": "resolve_ticket",
     "relevant_articles": ["KB-RECEIPTS"],
     "requirements": {"kb_article_retrieved": false, "clarifying_question_asked": false,
-                     "message_must_state": [["receipt"]], "message_must_not_state": []},
+                     "must_state": [{"describe": "tell the customer how to get the receipt",
+                                     "any": [{"action": "get_doc", "object": "receipt_doc"}]}],
+                     "must_not_state": []},
     "customer": {"unneeded_question_replies": ["Why?"], "leaves": "Bye.", "after_success": "Thanks.",
                  "after_failure": "No."},
     "variants": [{"customer_name": "Ann", "ticket_suffix": "", "subject": "Receipt", "ticket_text": "Receipt please."}]
@@ -72,7 +74,7 @@ TEST_CASE("scenarios: the embedded scenarios load", "[scenarios]") {
   CHECK(Scenarios_LoadEmbedded(&set, &error));
   CHECK(error.empty());
   CHECK(set.missions.size() == 6);
-  CHECK(Scenarios_Embedded().size() == 7);  // six missions and one KB file
+  CHECK(Scenarios_Embedded().size() == 8);  // six missions, the KB and the core lexicon  // six missions and one KB file
 }
 
 TEST_CASE("scenarios: the six missions match the contract table", "[scenarios]") {
@@ -123,8 +125,8 @@ TEST_CASE("scenarios: requirements follow the mission descriptions", "[scenarios
       CHECK_FALSE(MissionOf(t).requirements.clarifying_question_asked);
     }
   }
-  CHECK_FALSE(MissionOf("digital_refund").requirements.message_must_not_state.empty());
-  CHECK_FALSE(MissionOf("plan_refund_difference").requirements.message_must_not_state.empty());
+  CHECK_FALSE(MissionOf("digital_refund").requirements.must_not_state.empty());
+  CHECK_FALSE(MissionOf("plan_refund_difference").requirements.must_not_state.empty());
   CHECK(MissionOf("vague_complaint").variants[0].ticket_text == "Hello. It is broken.");
   CHECK(MissionOf("dashboard_404").variants[0].ticket_text == "Every time I log in I get Error Code 404.");
 }
@@ -152,16 +154,21 @@ TEST_CASE("scenarios: the KB has at least four distractor articles", "[scenarios
   }
 }
 
-TEST_CASE("scenarios: phrases are stored normalised", "[scenarios]") {
-  const Mission& m = MissionOf("dashboard_404");
-  for (const auto& group : m.requirements.message_must_state) {
-    for (const auto& p : group) {
-      const std::string& phrase = PhraseText(p);
-      INFO(phrase);
-      std::string norm;
-      Text_Normalize(phrase, &norm);
-      CHECK(norm == " " + phrase + " ");
+TEST_CASE("scenarios: every requirement names known concepts and says what it asks", "[scenarios]") {
+  const ScenarioSet& set = Embedded();
+  for (const Mission& m : set.missions) {
+    for (const StatedFix& fix : m.requirements.must_state) {
+      INFO(m.task_id << ": " << fix.describe);
+      CHECK(fix.describe.rfind("tell the customer", 0) == 0);
+      for (const StepSpec& s : fix.any) CHECK(s.action != kNoConcept);
     }
+  }
+  // The built-in lexicon's commitments each have a description and patterns.
+  CHECK(set.lexicon.commitments.size() >= 4);
+  for (const Commitment& c : set.lexicon.commitments) {
+    INFO(c.name);
+    CHECK_FALSE(c.describe.empty());
+    CHECK_FALSE(c.patterns.empty());
   }
 }
 
@@ -180,8 +187,8 @@ TEST_CASE("scenario loader: missing field", "[scenario_loader]") {
   CHECK(EditError(kBilling, [](json& d) { d.erase("title"); }) == "missions/01_billing_receipt.json: $: missing field \"title\"");
   CHECK(EditError(kBilling, [](json& d) { d["variants"][1].erase("subject"); }) ==
         "missions/01_billing_receipt.json: $.variants[1]: missing field \"subject\"");
-  CHECK(EditError(kBilling, [](json& d) { d["requirements"].erase("message_must_state"); }) ==
-        "missions/01_billing_receipt.json: $.requirements: missing field \"message_must_state\"");
+  CHECK(EditError(kBilling, [](json& d) { d["requirements"].erase("must_state"); }) ==
+        "missions/01_billing_receipt.json: $.requirements: missing field \"must_state\"");
   CHECK(EditError(kKb, [](json& d) { d["articles"][2].erase("keywords"); }) ==
         "kb/articles.json: $.articles[2]: missing field \"keywords\"");
 }
@@ -266,15 +273,29 @@ TEST_CASE("scenario loader: patience out of range", "[scenario_loader]") {
   CHECK(EditError(kBilling, [](json& d) { d["patience"] = 10; }).empty());
 }
 
-TEST_CASE("scenario loader: phrase with no letters", "[scenario_loader]") {
-  CHECK(EditError(kBilling, [](json& d) { d["requirements"]["message_must_state"][1][2] = "!!!"; }) ==
-        "missions/01_billing_receipt.json: $.requirements.message_must_state[1][2]: phrase has no letters or digits");
-  CHECK(EditError(kBilling, [](json& d) { d["requirements"]["message_must_not_state"][0] = "-- --"; }) ==
-        "missions/01_billing_receipt.json: $.requirements.message_must_not_state[0]: phrase has no letters or digits");
-  CHECK(EditError(kKb, [](json& d) { d["articles"][1]["fix"][0][0] = "..."; }) ==
-        "kb/articles.json: $.articles[1].fix[0][0]: phrase has no letters or digits");
-  CHECK(EditError(kBilling, [](json& d) { d["requirements"]["message_must_state"][0] = json::array(); }) ==
-        "missions/01_billing_receipt.json: $.requirements.message_must_state[0]: expected a non-empty array of phrases");
+TEST_CASE("scenario loader: unknown concepts and commitments, and bad lexicon files", "[scenario_loader]") {
+  CHECK(EditError(kBilling, [](json& d) { d["requirements"]["must_state"][0]["any"][0]["object"] = "receipts"; }) ==
+        "missions/01_billing_receipt.json: $.requirements.must_state[0].any[0].object: unknown concept \"receipts\" "
+        "(concepts are defined in lexicon/*.json)");
+  CHECK(EditError(kBilling, [](json& d) { d["requirements"]["must_not_state"] = {"refund_promise", "nope"}; }) ==
+        "missions/01_billing_receipt.json: $.requirements.must_not_state[1]: unknown commitment \"nope\" "
+        "(commitments are defined in lexicon/*.json)");
+  CHECK(EditError(kBilling, [](json& d) { d["requirements"]["must_state"][0]["any"] = json::array(); }) ==
+        "missions/01_billing_receipt.json: $.requirements.must_state[0].any: expected at least one step");
+  CHECK(EditError(kBilling, [](json& d) { d["requirements"]["must_state"][0]["any"][0]["by"] = "agent"; }) ==
+        "missions/01_billing_receipt.json: $.requirements.must_state[0].any[0].by: \"agent\" is not one of customer, either");
+  CHECK(EditError(kKb, [](json& d) { d["articles"][1]["fix"][0]["action"] = "scrub"; }) ==
+        "kb/articles.json: $.articles[1].fix[0].action: unknown concept \"scrub\" (concepts are defined in lexicon/*.json)");
+  // A pack's own lexicon file adds concepts; a clash or a bad term is refused with its path.
+  std::vector<SourceFile> files = Scenarios_Embedded();
+  files.push_back({"lexicon/pack.json", R"({"concepts": {"clear": ["scrub"]}})"});
+  CHECK(LoadError(files) == "lexicon/pack.json: $.concepts.clear: concept \"clear\" is defined twice");
+  files.back().text = R"({"concepts": {"scrub": ["scrub", "!!"]}})";
+  CHECK(LoadError(files) == "lexicon/pack.json: $.concepts.scrub[1]: has no letters or digits");
+  files.back().text = R"({"commitments": {"x": {"describe": "d", "patterns": [{"action": "clear", "mention": "cookies"}]}}})";
+  CHECK(LoadError(files) == "lexicon/pack.json: $.commitments.x.patterns[0]: a pattern names exactly one of \"action\" or \"mention\"");
+  files.back().text = R"({"concepts": {"scrub": ["scrub"]}, "grammar": {"hedges": ["supposedly"]}})";
+  CHECK(LoadError(files).empty());
 }
 
 TEST_CASE("scenario loader: empty strings give the exact variant path", "[scenario_loader]") {
@@ -290,8 +311,8 @@ TEST_CASE("scenario loader: empty strings give the exact variant path", "[scenar
 TEST_CASE("scenario loader: other mission checks", "[scenario_loader]") {
   CHECK(EditError(kBilling, [](json& d) { d["task_id"] = "Billing-Receipt"; }) ==
         "missions/01_billing_receipt.json: $.task_id: \"Billing-Receipt\" may hold only a-z, 0-9 and _");
-  CHECK(EditError(kBilling, [](json& d) { d["requirements"]["message_must_state"] = json::array(); }) ==
-        "missions/01_billing_receipt.json: $.requirements.message_must_state: a mission resolved by resolve_ticket must "
+  CHECK(EditError(kBilling, [](json& d) { d["requirements"]["must_state"] = json::array(); }) ==
+        "missions/01_billing_receipt.json: $.requirements.must_state: a mission resolved by resolve_ticket must "
         "say what the message states");
   std::string err = EditError(kVague, [](json& d) {
     d["customer"].erase("clarification");
