@@ -115,7 +115,7 @@ class ProtocolFileTest(unittest.TestCase):
         # inference.py and web/app/llm.js interpret the file; neither repeats its content.
         sentences = [PROTOCOL["system_prompt"][0], PROTOCOL["user_turn"][-1], PROTOCOL["reply"]["errors"]["empty"],
                      "Reward for your last action", "Knowledge base article", "(empty reply)"]
-        for path in ("inference.py",):
+        for path in ("inference.py", "web/app/llm.js"):
             source = (ROOT / path).read_text(encoding="utf-8")
             for sentence in sentences:
                 self.assertFalse(sentence in source, f"{path} repeats the protocol's {sentence!r}")
