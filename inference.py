@@ -7,7 +7,10 @@ instance of it open for the whole run.
 
 Agents:
   default          an LLM behind an OpenAI-compatible Chat Completions endpoint
-                   (env: API_BASE_URL, MODEL_NAME, HF_TOKEN)
+                   (env: API_BASE_URL, MODEL_NAME, HF_TOKEN). Blind: it sees the ticket,
+                   the conversation, the article found, the step count and its own errors,
+                   never a reward; --feedback adds each step's reward and reason.
+                   Prompt, turn text, reply parsing and retries: scenarios/agent/llm-protocol.json
   --policy NAME    the engine's built-in policy (reference or random); no network
 
 Stdout carries only the hackathon lines:
@@ -23,6 +26,7 @@ import email.utils
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -36,53 +40,8 @@ DEFAULT_API_BASE_URL = "https://router.huggingface.co/v1"
 DEFAULT_MODEL_NAME = "Qwen/Qwen2.5-72B-Instruct"
 ROOT = Path(__file__).resolve().parent
 DEFAULT_CLI = "build/native/support-env"
-MAX_RETRIES = 4
 MAX_SEED = (1 << 53) - 1
-MAX_RETRY_AFTER = 120.0  # seconds; a longer Retry-After is capped
-
-ACTION_FIELDS = {
-    "classify_issue": "category_guess",
-    "search_kb": "search_query",
-    "ask_clarifying_question": "message_to_customer",
-    "resolve_ticket": "message_to_customer",
-    "escalate_to_human": "message_to_customer",
-}
-CATEGORIES = ("Billing", "Technical", "Refund_Request")
-
-SYSTEM_PROMPT = """\
-You are a customer-support agent working one ticket in the Customer Support Command Center.
-Each turn you receive the current state of the ticket and you reply with exactly ONE action.
-
-Actions (a JSON object with "action_type" and the field that type needs):
-- {"action_type": "classify_issue", "category_guess": "<Billing|Technical|Refund_Request>"}
-    Set the ticket's category. Judge by the actual problem, not by incidental words:
-    a customer who mentions their plan or payments but cannot use the product has a
-    Technical issue. You may reclassify; the latest classification counts.
-- {"action_type": "search_kb", "search_query": "<short keywords>"}
-    Search the company knowledge base (policies and fixes). The best-matching article
-    is shown to you. Use specific keywords for the customer's actual problem.
-- {"action_type": "ask_clarifying_question", "message_to_customer": "<question>"}
-    Ask the customer something. Only ask when the ticket is too vague to act on; the
-    customer's patience is limited, and needless questions upset them.
-- {"action_type": "resolve_ticket", "message_to_customer": "<final solution>"}
-    Ends the episode. The message must give the customer the concrete fix or answer
-    taken from the knowledge-base article, in plain words, and must never contradict
-    policy (for example, never promise a refund that policy forbids, and never call
-    something non-refundable when policy allows a refund or credit).
-- {"action_type": "escalate_to_human", "message_to_customer": "<handoff note>"}
-    Ends the episode by handing the ticket to a human specialist. Escalate only when
-    the knowledge-base policy says the case must go to a human; otherwise resolve it.
-
-How to work (policy first):
-1. If the ticket is vague (you cannot tell what the problem is), ask one clarifying question first.
-2. Classify the issue.
-3. Search the knowledge base for the relevant policy or fix before you resolve or escalate.
-4. Follow what the article says: resolve with its fix stated clearly, or escalate if it
-   says disputes of this kind go to a human. Do not invent policies.
-You have at most 10 steps; every action, including an invalid one, uses a step.
-
-Reply with ONE JSON object and nothing else: no prose, no code fences, no list of actions.
-Message texts must be under 2000 characters."""
+PROTOCOL_FILE = ROOT / "scenarios" / "agent" / "llm-protocol.json"  # prompt, rendering, parsing, retries
 
 
 class SetupError(Exception):
@@ -200,7 +159,145 @@ class Engine:
                 pass
 
 
-# --------------------------------------------------------------------------- parsing model replies
+# --------------------------------------------------------------------------- the LLM protocol
+# scenarios/agent/llm-protocol.json holds the system prompt, the turn text, the reply rules and the
+# request policy; web/app/llm.js reads the same file. What follows interprets it and holds none of it.
+
+_PLACEHOLDER = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_.]*)(?:\|([a-z]+)(?::([\s\S]*?))?)?\}\}")
+
+
+def load_protocol(path=PROTOCOL_FILE) -> dict:
+    """Reads the protocol file and checks that no reward field can reach a blind prompt."""
+    try:
+        protocol = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SetupError(f"cannot read the LLM protocol {path}: {exc}") from exc
+    hidden = tuple(protocol.get("feedback_fields") or ())
+    for name in ("system_prompt", "user_turn"):
+        _check_blocks(protocol[name], hidden, False, name)
+    return protocol
+
+
+def _block_paths(block):
+    texts = [block] if isinstance(block, str) else [block.get(k) for k in ("text", "else", "label")]
+    paths = [m.group(1) for t in texts if isinstance(t, str) for m in _PLACEHOLDER.finditer(t)]
+    if isinstance(block, dict):
+        paths += [block[k] for k in ("when", "unless", "each") if isinstance(block.get(k), str)]
+    return paths
+
+
+def _check_blocks(blocks, hidden, feedback_only, where):
+    for i, block in enumerate(blocks):
+        inside = feedback_only or (isinstance(block, dict) and bool(block.get("feedback_only")))
+        for path in _block_paths(block):
+            if not inside and any(path == h or path.startswith(h + ".") for h in hidden):
+                raise SetupError(f"LLM protocol {where}[{i}] shows {path} outside a feedback_only block")
+        if isinstance(block, dict) and isinstance(block.get("blocks"), list):
+            _check_blocks(block["blocks"], hidden, inside, f"{where}[{i}]")
+
+
+def _lookup(context, path):
+    value = context
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return ""
+    return str(value)
+
+
+def fill(template: str, context: dict) -> str:
+    """One pass of {{path}}, {{path|join:SEP}}, {{path|fixed:N}} over a template."""
+    def one(match):
+        value = _lookup(context, match.group(1))
+        kind, arg = match.group(2), match.group(3)
+        if kind == "join":
+            return (arg or "").join(_text(v) for v in value) if isinstance(value, list) else _text(value)
+        if kind == "fixed":
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            return f"{value:.{int(arg or 0)}f}" if ok else ""
+        if kind:
+            raise ValueError(f"unknown template filter {kind!r}")
+        return _text(value)
+    return _PLACEHOLDER.sub(one, template)
+
+
+def _truthy(value) -> bool:
+    return value not in (None, False, "", 0) and value != [] and value != {}
+
+
+def render_blocks(blocks, context: dict) -> str:
+    feedback = bool(_lookup(context, "turn.feedback"))
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, str):
+            lines.append(fill(block, context))
+            continue
+        if block.get("feedback_only") and not feedback:
+            continue
+        if "unless" in block and _truthy(_lookup(context, block["unless"])):
+            continue
+        template = block.get("text")
+        if "when" in block and not _truthy(_lookup(context, block["when"])):
+            if "else" not in block:
+                continue
+            template = block["else"]
+        label = block.get("label")
+        if "each" in block:
+            items = _lookup(context, block["each"]) or []
+            if label:
+                lines.append(f"{label}:")
+            for item in items:
+                inner = dict(context, item=item)
+                lines.append(fill(template, inner) if template is not None else render_blocks(block["blocks"], inner))
+            continue
+        body = fill(template, context) if template is not None else render_blocks(block.get("blocks", []), context)
+        lines.append(f"{label}: {body}" if label else body)
+    return "\n".join(lines)
+
+
+def system_prompt(protocol: dict, spec: dict, feedback: bool) -> str:
+    """The system prompt: the protocol's rules, each spec action with its action_help (templates too)."""
+    context = {"spec": spec, "turn": {"feedback": feedback}}
+    actions = []
+    for action in spec["actions"]:
+        help_ = protocol["action_help"].get(action["action_type"])
+        if help_ is None:
+            raise SetupError(f"the LLM protocol has no action_help for {action['action_type']}")
+        actions.append(dict(action, help={k: fill(v, context) for k, v in help_.items()}))
+    return render_blocks(protocol["system_prompt"], dict(context, spec=dict(spec, actions=actions)))
+
+
+def render_turn(protocol: dict, obs: dict, *, first: bool, feedback: bool, reward=None, reason=None,
+                reply_problem=None) -> str:
+    """The user message for one turn. Rewards and reasons are passed on only in feedback mode."""
+    turn = {"first": first, "feedback": feedback, "reply_problem": reply_problem}
+    if feedback:
+        turn.update(reward=reward, reason=reason)
+    return render_blocks(protocol["user_turn"], {"obs": obs, "turn": turn})
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _json_object(text: str):
+    try:
+        value = json.loads(text, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _balanced_end(text: str, start: int) -> int:
@@ -228,79 +325,81 @@ def _balanced_end(text: str, start: int) -> int:
     return -1
 
 
-MAX_REPLY_SCAN = 20000  # characters of a reply searched for an object
-
-
-def extract_json_object(text):
-    """The first JSON object in a model reply, or None.
-
-    Tolerates code fences, prose before or after, and an object wrapped in other
-    braces: the first balanced {...} (scanning left to right) that parses wins.
-    """
-    if not isinstance(text, str):
-        return None
-    try:
-        value = json.loads(text.strip())
-        if isinstance(value, dict):
-            return value
-    except ValueError:
-        pass
-    text = text[:MAX_REPLY_SCAN]
+def extract_json_object(text: str, rules: dict):
+    """The first JSON object of a trimmed reply (rules: the protocol's reply section), or None."""
+    text = text[:rules["max_chars"]]
+    fenced = re.fullmatch(rules["fence"], text)
+    if fenced:
+        text = fenced.group(1)
+    value = _json_object(text)
+    if value is not None:
+        return value
     start = text.find("{")
     while start >= 0:
         end = _balanced_end(text, start)
         if end >= 0:
-            try:
-                value = json.loads(text[start:end + 1])
-            except ValueError:
-                value = None
-            if isinstance(value, dict):
+            value = _json_object(text[start:end + 1])
+            if value is not None:
                 return value
         start = text.find("{", start + 1)
     return None
 
 
-def _canonical(value: str, allowed) -> str | None:
-    key = value.strip().lower().replace(" ", "_").replace("-", "_")
+def _trim(text: str, rules: dict) -> str:
+    return re.sub(f"(?:{rules['whitespace']})\\Z", "", re.sub(f"^(?:{rules['whitespace']})", "", text))
+
+
+def _canonical(value: str, allowed, rules: dict):
+    key = _trim(value, rules).lower()
+    for sep in rules["name_separators"]:
+        key = key.replace(sep, "_")
     for name in allowed:
         if name.lower() == key:
             return name
     return None
 
 
-def parse_action(text):
+def parse_action(text, spec: dict, protocol: dict):
     """Turns a model reply into (action_to_send, problem).
 
-    problem is None when the reply is a valid action; otherwise it says what was
-    wrong, and action_to_send is the parsed object (or {} when nothing parsed), so
-    that the engine still counts the step.
+    problem is None when the reply is a usable action; otherwise it says what was wrong, and
+    action_to_send is the parsed object (or {} when nothing parsed), so the engine still counts the step.
     """
-    if not isinstance(text, str) or not text.strip():
-        return {}, "model reply was empty"
-    obj = extract_json_object(text)
+    rules = protocol["reply"]
+    err = rules["errors"]
+    ws = re.compile(rules["whitespace"])
+    trimmed = _trim(text, rules) if isinstance(text, str) else ""
+    if not trimmed:
+        return {}, fill(err["empty"], {})
+    obj = extract_json_object(trimmed, rules)
     if obj is None:
-        snippet = " ".join(text.split())[:80]
-        return {}, f"model reply has no JSON object: {snippet!r}"
-    if "action_type" not in obj and isinstance(obj.get("action"), dict):
-        obj = obj["action"]  # {"action": {...}} wrapper
+        snippet = ws.sub(" ", trimmed)[:rules["snippet_chars"]]
+        return {}, fill(err["no_object"], {"snippet": snippet})
+    if "action_type" not in obj:
+        for key in rules["wrapper_keys"]:
+            if isinstance(obj.get(key), dict):
+                obj = obj[key]
+                break
+    fields = {a["action_type"]: a for a in spec["actions"]}
+    allowed = list(fields)
     raw_type = obj.get("action_type")
     if not isinstance(raw_type, str):
-        return obj, "model reply has no string action_type; allowed: " + ", ".join(ACTION_FIELDS)
-    action_type = _canonical(raw_type, ACTION_FIELDS)
+        return obj, fill(err["no_action_type"], {"allowed": allowed})
+    action_type = _canonical(raw_type, allowed, rules)
     if action_type is None:
-        return obj, f"model reply has unknown action_type {raw_type[:40]!r}; allowed: " + ", ".join(ACTION_FIELDS)
-    field = ACTION_FIELDS[action_type]
+        return obj, fill(err["unknown_action_type"], {"value": raw_type[:rules["value_chars"]], "allowed": allowed})
+    field = fields[action_type]["field"]
     value = obj.get(field)
-    if action_type == "escalate_to_human" and value is None:
+    context = {"action_type": action_type, "field": field}
+    if value is None and fields[action_type].get("optional"):
         return {"action_type": action_type}, None
     if not isinstance(value, str):
-        state = "missing" if value is None else f"not a string ({type(value).__name__})"
-        return dict(obj, action_type=action_type), f"{action_type} needs {field}, which is {state}"
-    if action_type == "classify_issue":
-        category = _canonical(value, CATEGORIES)
+        return dict(obj, action_type=action_type), fill(err["missing_field" if value is None else "field_not_string"], context)
+    if field == "category_guess":
+        category = _canonical(value, spec["categories"], rules)
         if category is None:
-            return dict(obj, action_type=action_type), (
-                f"category_guess {value[:40]!r} is not one of " + ", ".join(CATEGORIES))
+            return dict(obj, action_type=action_type), fill(
+                err["bad_category"], {"value": value[:rules["value_chars"]], "allowed": spec["categories"]})
         value = category
     return {"action_type": action_type, field: value}, None
 
@@ -308,7 +407,7 @@ def parse_action(text):
 # --------------------------------------------------------------------------- model client
 
 
-def _retry_after_seconds(value) -> float | None:
+def _retry_after_seconds(value, cap: float) -> float | None:
     if not value:
         return None
     value = value.strip()
@@ -322,25 +421,33 @@ def _retry_after_seconds(value) -> float | None:
         if when is None:
             return None
         seconds = when.timestamp() - time.time()
-    return max(0.0, min(seconds, MAX_RETRY_AFTER))
+    return max(0.0, min(seconds, cap))
 
 
 class ChatClient:
-    def __init__(self, base_url: str, token: str, model: str, timeout: float, backoff: float,
-                 max_tokens: int, max_retries: int = MAX_RETRIES):
+    """POST {base}/chat/completions with the protocol's request policy (timeout, backoff and
+    max_tokens may be overridden from the command line)."""
+
+    def __init__(self, base_url: str, token: str, model: str, policy: dict, *, timeout: float | None = None,
+                 backoff: float | None = None, max_tokens: int | None = None):
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.token = token
         self.model = model
-        self.timeout = timeout
-        self.backoff = backoff
-        self.max_tokens = max_tokens
-        self.max_retries = max_retries
+        self.policy = policy
+        self.timeout = timeout if timeout is not None else float(policy["timeout_seconds"])
+        self.backoff = backoff if backoff is not None else float(policy["backoff_seconds"])
+        self.max_tokens = max_tokens if max_tokens is not None else int(policy["max_tokens"])
+        self.max_retries = int(policy["max_retries"])
+
+    def _retried(self, status: int) -> bool:
+        return status in self.policy["retry_statuses"] or any(
+            lo <= status <= hi for lo, hi in self.policy["retry_status_ranges"])
 
     def complete(self, messages: list[dict]) -> str:
         body = json.dumps({
             "model": self.model,
             "messages": messages,
-            "temperature": 0,
+            "temperature": self.policy["temperature"],
             "max_tokens": self.max_tokens,
         }).encode("utf-8")
         headers = {
@@ -363,9 +470,10 @@ class ChatClient:
                 except Exception:  # noqa: BLE001 - the body is only for the message
                     pass
                 last_problem = f"HTTP {exc.code} from {self.url}" + (f": {detail}" if detail else "")
-                if exc.code != 429 and exc.code < 500:
+                if not self._retried(exc.code):
                     raise ModelError(last_problem) from None
-                retry_after = _retry_after_seconds(exc.headers.get("Retry-After") if exc.headers else None)
+                retry_after = _retry_after_seconds(exc.headers.get("Retry-After") if exc.headers else None,
+                                                   float(self.policy["max_retry_after_seconds"]))
             except (TimeoutError, socket.timeout):
                 last_problem = f"request to {self.url} timed out after {self.timeout:g} s"
             except urllib.error.URLError as exc:
@@ -378,7 +486,7 @@ class ChatClient:
                 last_problem = f"connection to {self.url} failed: {exc.__class__.__name__}: {exc}"
             if attempt == self.max_retries:
                 break
-            delay = self.backoff * (2 ** attempt)
+            delay = self.backoff * (self.policy["backoff_factor"] ** attempt)
             if retry_after is not None:
                 delay = max(delay, retry_after)
             log(f"  model request failed ({last_problem}); retry {attempt + 1}/{self.max_retries} in {delay:.2f} s")
@@ -400,28 +508,10 @@ class ChatClient:
 # --------------------------------------------------------------------------- agents
 
 
-def describe_observation(obs: dict) -> str:
-    lines = [
-        f"Ticket {obs.get('ticket_id')} ({obs.get('difficulty')}): {obs.get('subject')}",
-        f"Customer: {obs.get('customer_name')} (tier {obs.get('customer_tier')}), sentiment {obs.get('sentiment')}",
-        f"Current classification: {obs.get('issue_category') or 'none yet'}",
-        f"Step {obs.get('step_count')} of {obs.get('max_steps')} used",
-    ]
-    kb = obs.get("knowledge_base_result")
-    if kb:
-        lines.append(f"Knowledge base result: [{kb.get('id')}] {kb.get('title')}\n  {kb.get('text')}")
-    else:
-        lines.append("Knowledge base result: none")
-    lines.append("Conversation:")
-    for turn in obs.get("conversation_history") or []:
-        lines.append(f"  {turn.get('role')}: {turn.get('text')}")
-    if obs.get("last_action_error"):
-        lines.append(f"Your last action was invalid: {obs['last_action_error']}")
-    return "\n".join(lines)
-
-
 class PolicyAgent:
-    """The engine's built-in policy (op act)."""
+    """The engine's built-in policy (op act). It reads observations only: no rewards (feedback false)."""
+
+    feedback = False
 
     def __init__(self, engine: Engine, name: str):
         self.engine = engine
@@ -438,34 +528,36 @@ class PolicyAgent:
 
 
 class LLMAgent:
-    def __init__(self, client: ChatClient):
+    """Plays through the Chat Completions client. Blind by default: the model sees the ticket, the
+    conversation, the article found, the step count and its own errors; with feedback it also sees each
+    step's reward and reason (training experiments)."""
+
+    def __init__(self, client: ChatClient, protocol: dict, spec: dict, feedback: bool = False):
         self.client = client
+        self.protocol = protocol
+        self.spec = spec
+        self.feedback = feedback
+        self.system = system_prompt(protocol, spec, feedback)
         self.messages: list[dict] = []
         self.problem: str | None = None
 
     def start(self, obs: dict) -> None:
+        self.problem = None
         self.messages = [
-            {"role": "system", "content": SYSTEM_PROMPT},
-            {"role": "user", "content": "New ticket.\n" + describe_observation(obs)
-             + "\n\nReply with your next action as ONE JSON object."},
+            {"role": "system", "content": self.system},
+            {"role": "user", "content": render_turn(self.protocol, obs, first=True, feedback=self.feedback)},
         ]
 
     def next_action(self, obs: dict):
         reply = self.client.complete(self.messages)
-        self.messages.append({"role": "assistant", "content": reply if reply else "(empty reply)"})
-        action, self.problem = parse_action(reply)
+        self.messages.append({"role": "assistant", "content": reply if reply else self.protocol["empty_reply"]})
+        action, self.problem = parse_action(reply, self.spec, self.protocol)
         return action, self.problem
 
     def observe(self, action, result: dict) -> None:
-        obs = result.get("observation") or {}
-        info = result.get("info") or {}
-        text = ""
-        if self.problem:
-            text = (f"Your reply could not be used as an action ({self.problem}). Reply with ONE JSON object "
-                    "such as {\"action_type\": \"search_kb\", \"search_query\": \"...\"}.\n")
-        text += (f"Result: reward {fmt_reward(result.get('reward'))}. {info.get('reason', '')}\n"
-                + describe_observation(obs)
-                + "\n\nReply with your next action as ONE JSON object.")
+        text = render_turn(self.protocol, result.get("observation") or {}, first=False, feedback=self.feedback,
+                           reward=result.get("reward"), reason=(result.get("info") or {}).get("reason"),
+                           reply_problem=self.problem)
         self.messages.append({"role": "user", "content": text})
 
 
@@ -522,7 +614,7 @@ def run_episode(engine: Engine, agent, task: str, seed: int, model_label: str, t
             trajectories.write({
                 "task": task, "seed": seed, "step": len(rewards), "action": action,
                 "observation": obs, "reward": reward, "reason": (result.get("info") or {}).get("reason"),
-                "done": done,
+                "done": done, "feedback": agent.feedback,
             })
             agent.observe(action, result)
         if not done:
@@ -581,10 +673,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--scenarios", metavar="DIR", help="play the scenario pack in DIR instead of the built-in missions")
     parser.add_argument("--cli", metavar="PATH",
                         help="the support-env program (default: $SUPPORT_ENV_CLI or build/native/support-env)")
-    parser.add_argument("--timeout", type=float, default=60.0, help="model request timeout in seconds (default 60)")
-    parser.add_argument("--backoff", type=float, default=1.0,
-                        help="base of the exponential retry backoff in seconds (default 1)")
-    parser.add_argument("--max-tokens", type=int, default=512, help="max_tokens per model reply (default 512)")
+    parser.add_argument("--feedback", action="store_true",
+                        help="show the model each step's reward and reason (training experiments); "
+                             "by default the evaluation is blind")
+    parser.add_argument("--timeout", type=float,
+                        help="model request timeout in seconds (default: timeout_seconds of the LLM protocol file)")
+    parser.add_argument("--backoff", type=float,
+                        help="base of the exponential retry backoff in seconds (default: backoff_seconds of the protocol)")
+    parser.add_argument("--max-tokens", type=int, help="max_tokens per model reply (default: max_tokens of the protocol)")
     return parser
 
 
@@ -599,10 +695,13 @@ def resolve_cli(option: str | None) -> str:
     return str(path)
 
 
-def summarize(results: list[dict], tasks: list[str]) -> None:
+def summarize(results: list[dict], tasks: list[str], feedback: bool) -> None:
     if not results:
         return
     log("")
+    log(f"feedback={fmt_bool(feedback)} ("
+        + ("the model was shown each step's reward and reason)" if feedback
+           else "blind: the agent was shown no reward, reason or score)"))
     log(f"{'task':<26} {'episodes':>8} {'mean score':>10} {'success':>8}")
     for task in tasks:
         rows = [r for r in results if r["task"] == task]
@@ -625,17 +724,20 @@ def main(argv=None) -> int:
         seeds = parse_seeds(args.seeds)
     except ValueError as exc:
         parser.error(f"--seeds {args.seeds!r}: {exc}")
-    if args.timeout <= 0:
+    if args.timeout is not None and args.timeout <= 0:
         parser.error("--timeout must be positive")
-    if args.backoff < 0:
+    if args.backoff is not None and args.backoff < 0:
         parser.error("--backoff must not be negative")
-    if args.max_tokens < 1:
+    if args.max_tokens is not None and args.max_tokens < 1:
         parser.error("--max-tokens must be positive")
     try:
         sys.stdout.reconfigure(errors="backslashreplace")
     except (AttributeError, ValueError):
         pass
 
+    if args.feedback and args.policy:
+        parser.error("--feedback is for the LLM agent; the built-in policies never see rewards")
+    feedback = bool(args.feedback)
     client = None
     if args.policy:
         model_label = f"policy:{args.policy}"
@@ -648,7 +750,13 @@ def main(argv=None) -> int:
         _SECRETS.append(token)
         model = os.environ.get("MODEL_NAME") or DEFAULT_MODEL_NAME
         base_url = os.environ.get("API_BASE_URL") or DEFAULT_API_BASE_URL
-        client = ChatClient(base_url, token, model, args.timeout, args.backoff, args.max_tokens)
+        try:
+            protocol = load_protocol()
+        except SetupError as exc:
+            log(f"inference.py: {exc}")
+            return 2
+        client = ChatClient(base_url, token, model, protocol["request"], timeout=args.timeout,
+                            backoff=args.backoff, max_tokens=args.max_tokens)
         model_label = model
 
     try:
@@ -677,7 +785,10 @@ def main(argv=None) -> int:
         else:
             tasks = available
         trajectories = Trajectories(args.trajectories)
-        agent = PolicyAgent(engine, args.policy) if args.policy else LLMAgent(client)
+        if args.policy:
+            agent = PolicyAgent(engine, args.policy)
+        else:
+            agent = LLMAgent(client, protocol, engine.request({"op": "spec"})["spec"], args.feedback)
         for task in tasks:
             for seed in seeds:
                 results.append(run_episode(engine, agent, task, seed, model_label, trajectories))
@@ -686,17 +797,17 @@ def main(argv=None) -> int:
         return 2
     except EngineError as exc:
         log(f"inference.py: the environment failed: {exc}")
-        summarize(results, tasks)
+        summarize(results, tasks, feedback)
         return 1
     except KeyboardInterrupt:
         log("inference.py: interrupted")
-        summarize(results, tasks)
+        summarize(results, tasks, feedback)
         return 130
     finally:
         if trajectories:
             trajectories.close()
         engine.close()
-    summarize(results, tasks)
+    summarize(results, tasks, feedback)
     return 0
 
 

@@ -1,6 +1,6 @@
 // Assembles the static site in dist/: the page sources of web/, the fonts from
 // the npm Fontsource packages, the engine (linked into dist/ by CMake) and its
-// JS API (engine/wasm/support-env.mjs), the JSON Schemas, and a
+// JS API (engine/wasm/support-env.mjs), the JSON Schemas, the LLM protocol, and a
 // service worker whose cache name is a hash of everything it caches, so a new
 // build replaces the old cache.
 //
@@ -54,6 +54,9 @@ async function main() {
   } catch (e) {
     if (e.code !== 'ENOENT') throw e;
   }
+  // The LLM agent's protocol (prompt, turn text, reply rules, retries), shared with inference.py; app/llm.js fetches it.
+  await mkdir(join(DIST, 'agent'), { recursive: true });
+  await copyFile(join(ROOT, 'scenarios', 'agent', 'llm-protocol.json'), join(DIST, 'agent', 'llm-protocol.json'));
   await mkdir(join(DIST, 'fonts'), { recursive: true });
   for (const [pkg, file] of FONTS) {
     const from = join(ROOT, 'node_modules', pkg, 'files', file);

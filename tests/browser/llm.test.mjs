@@ -3,6 +3,9 @@
 // engine in Node): it wins, the request carries the Bearer token, a malformed
 // reply or an HTTP error is shown on the page, 5xx is retried, and the token
 // never reaches exports, share links, logs or (unless asked) localStorage.
+// Blind by default: no request tells the model a reward, a reason or the
+// score (player and Lab); "Show rewards to the model" does, and exports and
+// Lab results record the mode.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -33,16 +36,38 @@ after(async () => {
   model?.server.close();
 });
 
-/** The reference policy's actions for an episode, as the engine plays it. */
+/** The reference policy's actions for an episode, as the engine plays it, with each step's result. */
 function referenceActions(task, seed) {
   let obs = env.reset({ task, seed }).observation;
   const actions = [];
+  const results = [];
   while (!obs.done) {
     const { action } = env.act({ policy: 'reference' });
     actions.push(action);
-    obs = env.step(action).observation;
+    results.push(env.step(action));
+    obs = results.at(-1).observation;
   }
-  return { actions, obs };
+  return { actions, obs, results };
+}
+
+/** No request told the model a reward, a reason (of the steps given), the score or the outcome. */
+function assertBlind(requests, results) {
+  assert.ok(requests.length > 0);
+  for (const r of requests) {
+    for (const m of r.body.messages.filter((x) => x.role !== 'assistant')) {
+      assert.doesNotMatch(m.content, /reward|cumulative|total so far|\bscore\b|success|outcome|\+\d\.\d\d/i);
+      for (const { info } of results) assert.ok(!m.content.includes(info.reason), `the reason “${info.reason}” reached the model`);
+    }
+  }
+}
+
+/** Each turn after the first told the model the previous step's reward, reason and total. */
+function assertFeedback(requests, results) {
+  assert.match(requests[0].body.messages[0].content, /reward/);
+  for (const [i, result] of results.slice(0, -1).entries()) {
+    const turn = requests[i + 1].body.messages.at(-1).content;
+    assert.ok(turn.includes(`Reward for your last action: ${result.reward.toFixed(2)} (total so far ${result.observation.cumulative_reward.toFixed(2)}). ${result.info.reason}`), turn);
+  }
 }
 
 /**
@@ -93,12 +118,13 @@ async function startModel() {
   };
 }
 
-async function configure(page, { remember = false } = {}) {
+async function configure(page, { remember = false, feedback = false } = {}) {
   await page.selectOption(tid('player-select'), 'llm');
   await page.fill(tid('llm-base'), model.base);
   await page.fill(tid('llm-model'), 'stand-in-model');
   await page.fill(tid('llm-token'), TOKEN);
   await page.setChecked(tid('llm-remember'), remember);
+  await page.setChecked(tid('llm-feedback'), feedback);
 }
 
 const storage = (page) => page.evaluate(() => JSON.stringify({ ...localStorage }));
@@ -117,7 +143,7 @@ async function shareLink(page) {
 test('the LLM agent wins a mission; the token goes only into the Authorization header', () => inPage(browser, server.url, async ({ page }) => {
   const logs = [];
   page.on('console', (m) => logs.push(m.text()));
-  const { actions, obs } = referenceActions('dashboard_404', 1);
+  const { actions, obs, results } = referenceActions('dashboard_404', 1);
   model.script([actions.map((a, i) => (i === 0
     ? `Sure! Here is my first action:\n\`\`\`json\n${JSON.stringify(a, null, 2)}\n\`\`\`\nLet me know.`
     : JSON.stringify(a)))]);
@@ -137,11 +163,14 @@ test('the LLM agent wins a mission; the token goes only into the Authorization h
     assert.equal(r.body.messages[0].role, 'system');
     assert.match(r.body.messages[0].content, /classify_issue/);
   }
-  assert.match(model.requests[0].body.messages[1].content, /Step 0 of 10 used/);
-  assert.match(model.requests.at(-1).body.messages.at(-1).content, /Result: reward 0\.05/);
+  assert.match(model.requests[0].body.messages[1].content, /Steps used: 0 of 10/);
+  assertBlind(model.requests, results.slice(0, -1));  // blind by default (the last step's reason is never sent)
+  assert.ok(!(await page.locator(tid('llm-feedback')).isChecked()));
   assert.match(await page.locator(`${tid('conversation')} .msg-agent .msg-who`).first().innerText(), /llm agent/i);
 
-  assert.ok(!(await exported(page)).includes(TOKEN), 'not in the exported trajectory');
+  const file = await exported(page);
+  assert.ok(!file.includes(TOKEN), 'not in the exported trajectory');
+  assert.deepEqual(file.trimEnd().split('\n').map((l) => JSON.parse(l).feedback), actions.map(() => false), 'the export records the blind mode');
   assert.ok(!(await shareLink(page)).includes(TOKEN), 'not in the share link');
   assert.ok(!(await storage(page)).includes(TOKEN), 'not in localStorage');
   assert.ok(!logs.some((l) => l.includes(TOKEN)), 'not in the console');
@@ -186,6 +215,26 @@ test('a malformed reply is an invalid step with its problem shown; HTTP errors a
   await page.waitForFunction(() => /model name/.test(document.querySelector('[data-testid="agent-error"]').textContent));
 }, { allow: [model.origin, `http://127.0.0.1:${closedPort}/`], ignore: [HTTP_ERROR] }));
 
+test('"Show rewards to the model": each turn adds the reward and the reason; the export records it', () => inPage(browser, server.url, async ({ page }) => {
+  const { actions, results } = referenceActions('billing_receipt', 2);
+  model.script([actions.map((a) => JSON.stringify(a))]);
+  await configure(page, { feedback: true });
+  await playAs(page, 'llm', 'billing_receipt', 2);
+  await waitDone(page, 20_000);
+  assert.equal(await page.locator(tid('outcome')).getAttribute('data-success'), 'true');
+  assert.equal(model.requests.length, actions.length);
+  assertFeedback(model.requests, results);
+  const lines = (await exported(page)).trimEnd().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.feedback), actions.map(() => true));
+
+  // Unticked: the next episode is blind again.
+  model.script([actions.map((a) => JSON.stringify(a))]);
+  await page.setChecked(tid('llm-feedback'), false);
+  await playAs(page, 'llm', 'billing_receipt', 2);
+  await waitDone(page, 20_000);
+  assertBlind(model.requests, results.slice(0, -1));
+}, { allow: [model.origin] }));
+
 test('"remember on this device" keeps the token in localStorage, and only there', () => inPage(browser, server.url, async ({ page }) => {
   const { actions } = referenceActions('digital_refund', 0);
   model.script([actions.map((a) => JSON.stringify(a))]);
@@ -224,6 +273,26 @@ test('Evaluation Lab with the LLM agent: episode by episode, with progress, canc
   assert.equal(await row.locator(`[data-k="${seeds.length}"]`).getAttribute('data-value'), '1');
   assert.equal(await page.locator(tid('lab-progress')).getAttribute('aria-valuenow'), String(seeds.length));
   assert.equal(await page.locator(tid('demo')).getAttribute('data-state'), 'idle', 'the demo is left alone');
+  assert.equal(await page.locator(tid('lab-results')).getAttribute('data-feedback'), 'false');
+  assert.match(await page.locator(tid('lab-status')).innerText(), /blind/);
+  assertBlind(model.requests, seeds.flatMap((seed) => referenceActions('vip_outage', seed).results.slice(0, -1)));
+
+  // With "Show rewards to the model": the Lab's episodes get the rewards, and its results say so.
+  const runs = seeds.map((seed) => referenceActions('vip_outage', seed));
+  model.script(runs.map((run) => run.actions.map((a) => JSON.stringify(a))));
+  await page.setChecked(tid('llm-feedback'), true);
+  assert.match(await page.locator(tid('lab-llm-text')).innerText(), /shown rewards/);
+  await page.click(tid('lab-run'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="lab-results"]').dataset.runs === '2', null, { timeout: 20_000 });
+  assert.equal(await page.locator(tid('lab-results')).getAttribute('data-feedback'), 'true');
+  assert.match(await page.locator(tid('lab-status')).innerText(), /training mode/);
+  assert.match(await page.locator(tid('lab-table-note')).innerText(), /shown rewards/);
+  assert.equal(model.requests.length, runs.reduce((sum, run) => sum + run.actions.length, 0));
+  let offset = 0;  // the Lab plays the seeds one after another
+  for (const run of runs) {
+    assertFeedback(model.requests.slice(offset, offset += run.actions.length), run.results);
+  }
+  await page.setChecked(tid('llm-feedback'), false);
 
   // Cancel mid-run: the request in flight is dropped and the run stops.
   model.script([]);

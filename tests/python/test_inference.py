@@ -18,6 +18,8 @@ CLI = ROOT / "build" / "native" / "support-env"
 sys.path.insert(0, str(ROOT))
 import inference  # noqa: E402
 
+PROTOCOL = inference.load_protocol()
+
 TASKS = ["billing_receipt", "dashboard_404", "digital_refund", "vip_outage", "vague_complaint",
          "plan_refund_difference"]
 TOKEN = "hf_test-secret-token-0123456789"
@@ -184,46 +186,7 @@ class StandIn:
 # ----------------------------------------------------------------------------- tests
 
 class ParsingTest(unittest.TestCase):
-    def test_plain_fenced_and_prose(self):
-        want = {"action_type": "classify_issue", "category_guess": "Billing"}
-        for text in ['{"action_type":"classify_issue","category_guess":"Billing"}',
-                     '```json\n{"action_type": "classify_issue", "category_guess": "Billing"}\n```',
-                     'Sure. I will classify it first:\n{"action_type": "classify_issue", "category_guess": "Billing"} ok?',
-                     'Thinking {not json} then {"action_type":"classify_issue","category_guess":"billing"}',
-                     '{"action": {"action_type": "classify_issue", "category_guess": "Billing"}}',
-                     '[{"action_type":"classify_issue","category_guess":"Billing"},{"action_type":"search_kb"}]']:
-            self.assertEqual(inference.parse_action(text), (want, None), text)
-
-    def test_braces_inside_strings(self):
-        text = 'x {"action_type":"resolve_ticket","message_to_customer":"Use {cache} } and \\"quotes\\""}'
-        action, problem = inference.parse_action(text)
-        self.assertIsNone(problem)
-        self.assertEqual(action["message_to_customer"], 'Use {cache} } and "quotes"')
-
-    def test_problems(self):
-        self.assertEqual(inference.parse_action("I think it is billing.")[0], {})
-        self.assertIn("no JSON object", inference.parse_action("I think it is billing.")[1])
-        self.assertIn("empty", inference.parse_action("")[1])
-        self.assertIn("empty", inference.parse_action(None)[1])
-        action, problem = inference.parse_action('{"action_type":"fly"}')
-        self.assertEqual(action, {"action_type": "fly"})
-        self.assertIn("unknown action_type", problem)
-        self.assertIn("needs search_query", inference.parse_action('{"action_type":"search_kb"}')[1])
-        self.assertIn("not one of", inference.parse_action('{"action_type":"classify_issue","category_guess":"Shipping"}')[1])
-        self.assertIn("action_type", inference.parse_action('{"foo": 1}')[1])
-        self.assertEqual(inference.parse_action('{"action_type":"escalate_to_human"}'),
-                         ({"action_type": "escalate_to_human"}, None))
-        action, problem = inference.parse_action('{"action_type": "unclosed')
-        self.assertEqual(action, {})
-        self.assertIn("no JSON object", problem)
-
-    def test_dashboard_llm_agent_uses_the_same_prompt(self):
-        # web/app/llm.js plays the same agent in the browser: the prompts must not drift apart.
-        js = (ROOT / "web" / "app" / "llm.js").read_text(encoding="utf-8")
-        match = re.search(r"const SYSTEM_PROMPT = `(.*?)`;", js, re.S)
-        self.assertIsNotNone(match, "SYSTEM_PROMPT not found in web/app/llm.js")
-        self.assertEqual(match.group(1), inference.SYSTEM_PROMPT)
-
+    # Replies, prompts and turn texts: tests/python/test_llm_protocol.py on the cases shared with llm.js.
     def test_seeds(self):
         self.assertEqual(inference.parse_seeds("0"), [0])
         self.assertEqual(inference.parse_seeds("0,3,7"), [0, 3, 7])
@@ -271,7 +234,9 @@ class OfflineTest(unittest.TestCase):
         self.assertEqual(len(lines), sum(len(e["steps"]) for e in episodes))
         records = [json.loads(line) for line in lines]
         for rec in records:
-            self.assertEqual(set(rec), {"task", "seed", "step", "action", "observation", "reward", "reason", "done"})
+            self.assertEqual(set(rec), {"task", "seed", "step", "action", "observation", "reward", "reason", "done",
+                                        "feedback"})
+            self.assertIs(rec["feedback"], False)  # the built-in policies never see rewards
             self.assertIsInstance(rec["observation"], dict)
             self.assertEqual(rec["observation"]["task_id"], rec["task"])
             self.assertEqual(rec["observation"]["step_count"], rec["step"])
@@ -304,6 +269,9 @@ class OfflineTest(unittest.TestCase):
         r = run(["--policy", "reference", "--seeds", "x"])
         self.assertEqual(r.returncode, 2)
         self.assertEqual(r.stdout, "")
+        r = run(["--policy", "reference", "--feedback"])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--feedback", r.stderr)
 
     def test_missing_token(self):
         for env in (base_env(), base_env(HF_TOKEN="")):
@@ -346,9 +314,8 @@ class LLMTest(unittest.TestCase):
         body = req["body"]
         self.assertIsInstance(body, dict)
         self.assertEqual(body["model"], MODEL)
-        self.assertEqual(body["temperature"], 0)
-        self.assertIsInstance(body["max_tokens"], int)
-        self.assertGreater(body["max_tokens"], 0)
+        self.assertEqual(body["temperature"], PROTOCOL["request"]["temperature"])
+        self.assertEqual(body["max_tokens"], PROTOCOL["request"]["max_tokens"])
         messages = body["messages"]
         self.assertEqual(messages[0]["role"], "system")
         for word in ("classify_issue", "search_kb", "ask_clarifying_question", "resolve_ticket",
@@ -385,7 +352,50 @@ class LLMTest(unittest.TestCase):
         self.assertEqual(len(last), 2 + 2 * 3)
         self.assertEqual(last[2]["role"], "assistant")
         self.assertIn("mobile app", last[-1]["content"])
-        self.assertIn("Step 3 of 10", last[-1]["content"])
+        self.assertIn("Steps used: 3 of 10", last[-1]["content"])
+        self.assertIn("feedback=false", r.stderr)
+
+    def assert_blind(self, requests, reasons):
+        """No request told the model a reward, a reason, a score or an outcome."""
+        self.assertTrue(reasons)
+        for req in requests:
+            for m in req["body"]["messages"]:
+                if m["role"] == "assistant":
+                    continue
+                text = m["content"]
+                self.assertNotRegex(text, r"(?i)reward|cumulative|total so far|\bscore\b|success|outcome")
+                self.assertNotRegex(text, r"\+\d\.\d\d")
+                for reason in reasons:
+                    self.assertNotIn(reason, text)
+
+    def test_blind_by_default_feedback_on_request(self):
+        a = self.billing0
+        for flag in ([], ["--feedback"]):
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "t.jsonl"
+                r, episodes = self.play([reply(json.dumps(x)) for x in a],
+                                        ["--tasks", "billing_receipt", "--trajectories", str(path), *flag])
+                records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+            self.server.close()
+            feedback = bool(flag)
+            self.assertTrue(episodes[0]["success"])
+            self.assertEqual([rec["feedback"] for rec in records], [feedback] * len(a))
+            self.assertIn(f"feedback={'true' if feedback else 'false'}", r.stderr)
+            self.assertNotIn("feedback", r.stdout)  # the hackathon lines are unchanged
+            reqs = self.server.requests
+            self.assertEqual(len(reqs), len(a))
+            reasons = [rec["reason"] for rec in records[:-1]]  # the last step's reason is never sent
+            if not feedback:
+                self.assert_blind(reqs, reasons)
+                self.assertNotIn("reward", reqs[0]["body"]["messages"][0]["content"])
+                continue
+            self.assertIn("reward", reqs[0]["body"]["messages"][0]["content"])
+            for i, rec in enumerate(records[:-1]):
+                turn = reqs[i + 1]["body"]["messages"][-1]["content"]
+                self.assertIn(f"Reward for your last action: {rec['reward']:.2f}", turn)
+                self.assertIn(rec["reason"], turn)
+                self.assertIn(f"total so far {rec['observation']['cumulative_reward']:.2f}", turn)
+            self.server = None
 
     def test_malformed_reply_is_a_step_error(self):
         a = self.billing0
@@ -433,7 +443,8 @@ class LLMTest(unittest.TestCase):
     def test_timeout_retries_then_episode_fails(self):
         # Episode 1 (seed 0): one good step, then the endpoint hangs -> retried, gives up.
         # Episode 2 (seed 1): the endpoint answers again -> the run goes on and wins.
-        script = [reply(json.dumps(self.billing0[0]))] + [sleep(1.0)] * 5 + [
+        tries = PROTOCOL["request"]["max_retries"] + 1
+        script = [reply(json.dumps(self.billing0[0]))] + [sleep(1.0)] * tries + [
             reply(json.dumps(x)) for x in self.billing1]
         r, episodes = self.play(script, ["--tasks", "billing_receipt", "--seeds", "0,1",
                                          "--timeout", "0.25", "--backoff", "0.01"])
@@ -444,7 +455,7 @@ class LLMTest(unittest.TestCase):
         self.assertEqual(first["rewards"], ["0.03"])
         self.assertIn("timed out", r.stderr)
         self.assertTrue(second["success"])
-        self.assertEqual(len(self.server.requests), 1 + 5 + len(self.billing1))
+        self.assertEqual(len(self.server.requests), 1 + tries + len(self.billing1))
 
     def test_non_retryable_error_ends_episode(self):
         r, episodes = self.play([status(401)], ["--tasks", "billing_receipt", "--backoff", "0.01"])

@@ -124,15 +124,18 @@ export function initDemo({ env, spec, tasks: initialTasks }) {
     return true;
   }
 
-  /** Sends one action (any JSON value: the engine judges it) and shows the result; throws if the engine refuses the request. */
-  function apply(action) {
+  /**
+   * Sends one action (any JSON value: the engine judges it) and shows the result; throws if the engine refuses the request.
+   * feedback: whether the agent that chose it is shown rewards (recorded in the trajectory line; undefined = not recorded).
+   */
+  function apply(action, { feedback } = {}) {
     const result = env.step(action);
     obs = result.observation;
     const type = typeof action?.action_type === 'string' ? action.action_type : 'invalid action';
     log.push({ step: obs.step_count, action: type, reward: result.reward, reason: result.info.reason, valid: result.info.valid });
     trajectory.push({
       task: episode.task, seed: episode.seed, step: obs.step_count, action, observation: obs,
-      reward: result.reward, reason: result.info.reason, done: result.done,
+      reward: result.reward, reason: result.info.reason, done: result.done, feedback,
     });
     render();
     events.dispatchEvent(new Event('step'));

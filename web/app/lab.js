@@ -17,6 +17,7 @@ const color = (i) => COLORS[i % COLORS.length];
 const num = (n) => n.toLocaleString('en-US');
 const fmt3 = (v) => (v > 0 && v < 0.0005 ? '<0.001' : v.toFixed(3));
 const pct = (v) => `${+(v * 100).toFixed(1)}%`;
+const modeText = (feedback) => (feedback ? 'shown rewards: training mode' : 'blind: no rewards shown to the model');
 const yieldToBrowser = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function svg(tag, attrs = {}, ...children) {
@@ -59,7 +60,7 @@ export function initLab({ env, spec, createEnv, player, tasks: initialTasks }) {
     if (llm) {
       const problem = settingsProblem();
       ui['lab-llm-text'].textContent = problem ? `Set up the LLM agent in the demo first: ${problem}`
-        : `Plays ${settings.model.trim()} at ${settings.base.trim()}, one episode after another (each up to 10 model calls).`;
+        : `Plays ${settings.model.trim()} at ${settings.base.trim()}, one episode after another (each up to ${spec.max_steps} model calls), ${modeText(settings.feedback)}.`;
     }
   }
   ui['lab-policy'].addEventListener('change', syncPolicy);
@@ -98,8 +99,8 @@ export function initLab({ env, spec, createEnv, player, tasks: initialTasks }) {
     return results;
   }
 
-  /** The LLM agent: episodes one by one on a separate environment (the demo keeps its episode). */
-  async function runLlm({ ids, n, first, signal }) {
+  /** The LLM agent: episodes one by one on a separate environment (the demo keeps its episode), all in one feedback mode. */
+  async function runLlm({ ids, n, first, signal, feedback }) {
     const problem = settingsProblem();
     if (problem) throw new Error(`Set up the LLM agent in the demo first: ${problem}`);
     labEnv ??= await createEnv();
@@ -113,7 +114,7 @@ export function initLab({ env, spec, createEnv, player, tasks: initialTasks }) {
       results.push(r);
       for (let seed = first; seed < first + n; seed++) {
         let obs = labEnv.reset({ task, seed }).observation;
-        const agent = createLlmAgent(spec);
+        const agent = createLlmAgent(spec, { feedback });
         agent.start(obs);
         while (!obs.done) {
           progress(done, total, ` · ${task}, seed ${seed}, step ${obs.step_count + 1}`);
@@ -136,6 +137,7 @@ export function initLab({ env, spec, createEnv, player, tasks: initialTasks }) {
     const n = Number(ui['lab-seeds'].value);
     const first = Number(ui['lab-first-seed'].value || 0);
     const policy = ui['lab-policy'].value;
+    const feedback = policy === 'llm' ? settings.feedback : null;  // null: the built-in policies never see rewards
     const problem = !ids.length ? 'Choose at least one mission.'
       : !Number.isInteger(n) || n < 1 || n > 1000 ? 'Seeds (N) must be a whole number from 1 to 1000.'
         : !Number.isSafeInteger(first) || first < 0 ? 'The first seed must be a whole number, 0 or more.' : null;
@@ -151,10 +153,10 @@ export function initLab({ env, spec, createEnv, player, tasks: initialTasks }) {
     progress(0, n * ids.length);
     const started = performance.now();
     try {
-      const results = policy === 'llm' ? await runLlm({ ids, n, first, signal }) : await runBuiltIn({ policy, ids, n, first, signal });
+      const results = policy === 'llm' ? await runLlm({ ids, n, first, signal, feedback }) : await runBuiltIn({ policy, ids, n, first, signal });
       const seconds = (performance.now() - started) / 1000;
       progress(n * ids.length, n * ids.length);
-      show({ results, policy, n, first, seconds });
+      show({ results, policy, n, first, seconds, feedback });
       ui.lab.dataset.state = 'done';
     } catch (error) {
       ui.lab.dataset.state = signal.aborted ? 'cancelled' : 'error';
@@ -183,13 +185,16 @@ export function initLab({ env, spec, createEnv, player, tasks: initialTasks }) {
 
   // ── Results ──────────────────────────────────────────────────────────
   function show(run_) {
-    const { results, policy, n, first, seconds } = run_;
+    const { results, policy, n, first, seconds, feedback } = run_;
     const title = new Map(tasks.map((t, i) => [t.id, `${pad2(i + 1)} ${t.title}`]));
     const { missions, overall } = summarize(results);
     const episodes = n * missions.length;
-    shown = { missions, overall, title, policy, n, first };
+    shown = { missions, overall, title, policy, n, first, feedback };
     const took = seconds < 1 ? `${Math.max(1, Math.round(seconds * 1000))} ms` : `${seconds.toFixed(seconds < 10 ? 2 : 0)} s`;
-    ui['lab-status'].textContent = `${num(episodes)} episodes in ${took}: ${POLICY[policy]}, seeds ${num(first)}–${num(first + n - 1)}.`;
+    const mode = feedback == null ? '' : ` (${modeText(feedback)})`;
+    ui['lab-status'].textContent = `${num(episodes)} episodes in ${took}: ${POLICY[policy]}${mode}, seeds ${num(first)}–${num(first + n - 1)}.`;
+    if (feedback == null) delete ui['lab-results'].dataset.feedback;
+    else ui['lab-results'].dataset.feedback = String(feedback);
     ui.lab.dataset.ms = (seconds * 1000).toFixed(1);  // read by bench/site.mjs
 
     ui['lab-summary'].replaceChildren(...[
@@ -217,7 +222,7 @@ export function initLab({ env, spec, createEnv, player, tasks: initialTasks }) {
       if (m.task !== null) swatch.style.background = color(i);
       return h('tr', { 'data-testid': `lab-row-${m.task ?? 'overall'}` }, h('th', { scope: 'row' }, swatch, name), ...cells);
     };
-    ui['lab-table-note'].replaceChildren(`${POLICY[policy]}, ${num(n)} seed${n === 1 ? '' : 's'} per mission from seed ${num(first)}. pass`,
+    ui['lab-table-note'].replaceChildren(`${POLICY[policy]}${mode}, ${num(n)} seed${n === 1 ? '' : 's'} per mission from seed ${num(first)}. pass`,
       h('sup', {}, 'k'), `: the chance that k tries of the same mission all succeed (τ-bench).${n > 10 ? ' The CSV has every k from 1 to N.' : ''}`);
     ui['lab-table'].replaceChildren(
       h('caption', { class: 'visually-hidden' }, 'Results per mission'),
@@ -233,9 +238,10 @@ export function initLab({ env, spec, createEnv, player, tasks: initialTasks }) {
   /** The results on screen as CSV, with pass^k for every k = 1…N. */
   ui['lab-csv'].addEventListener('click', () => {
     if (!shown) return;
-    const { missions, overall, title, policy, n, first } = shown;
+    const { missions, overall, title, policy, n, first, feedback } = shown;
     const csv = toCsv({ missions, overall }, (task) => title.get(task)?.replace(/^\d+ /, '') ?? task);
-    download(`evaluation-${policy}-${n}x-seed${first}.csv`, csv, 'text/csv');
+    const mode = feedback == null ? '' : feedback ? '-feedback' : '-blind';
+    download(`evaluation-${policy}${mode}-${n}x-seed${first}.csv`, csv, 'text/csv');
   });
 
   function drawCharts() {

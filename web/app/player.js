@@ -25,7 +25,7 @@ const WHO = {
   },
   llm: {
     label: 'LLM agent',
-    text: 'Any OpenAI-compatible Chat Completions endpoint. Each turn it gets the ticket as text and answers with one JSON action.',
+    text: 'Any OpenAI-compatible Chat Completions endpoint. Each turn it gets the ticket as text (what a support agent sees: the conversation, the article found, the steps used, its own errors; no rewards unless you tick the box below) and answers with one JSON action.',
   },
   replay: {
     label: 'Replay',
@@ -35,7 +35,7 @@ const WHO = {
 
 export function initPlayer({ env, spec, demo }) {
   const ui = Object.fromEntries(['player-select', 'agent-panel', 'agent-name', 'agent-step', 'agent-desc', 'llm-settings',
-    'llm-base', 'llm-model', 'llm-token', 'llm-remember', 'replay-settings', 'replay-episode', 'speed-input', 'speed-value',
+    'llm-base', 'llm-model', 'llm-token', 'llm-remember', 'llm-feedback', 'replay-settings', 'replay-episode', 'speed-input', 'speed-value',
     'play-pause', 'step-once', 'agent-status', 'agent-error', 'agent-last', 'agent-action', 'replay-warning'].map((id) => [id, $(id)]));
   const replayOption = ui['player-select'].querySelector('option[value="replay"]');
 
@@ -54,6 +54,7 @@ export function initPlayer({ env, spec, demo }) {
   ui['llm-model'].value = settings.model;
   ui['llm-token'].value = settings.token;
   ui['llm-remember'].checked = settings.remember;
+  ui['llm-feedback'].checked = settings.feedback;
   for (const key of ['base', 'model', 'token']) {
     ui[`llm-${key}`].addEventListener('input', () => {
       settings[key] = ui[`llm-${key}`].value;
@@ -62,6 +63,10 @@ export function initPlayer({ env, spec, demo }) {
   }
   ui['llm-remember'].addEventListener('change', () => {
     settings.remember = ui['llm-remember'].checked;
+    saveSettings();
+  });
+  ui['llm-feedback'].addEventListener('change', () => {
+    settings.feedback = ui['llm-feedback'].checked;  // from the next episode: an episode keeps its mode
     saveSettings();
   });
 
@@ -98,7 +103,7 @@ export function initPlayer({ env, spec, demo }) {
     const problem = settingsProblem();
     if (problem) throw new Error(problem);
     if (llm?.episode !== demo.episode.id) {
-      llm = { agent: createLlmAgent(spec), episode: demo.episode.id };
+      llm = { agent: createLlmAgent(spec, { feedback: settings.feedback }), episode: demo.episode.id };
       llm.agent.start(obs);
     }
     ui['agent-status'].textContent = `Waiting for ${settings.model.trim()}…`;
@@ -140,7 +145,8 @@ export function initPlayer({ env, spec, demo }) {
     try {
       const { action, problem, recorded } = await nextAction(obs, signal);
       if (signal.aborted) return false;
-      const result = demo.apply(action);
+      // Recorded with the trajectory: was the agent shown rewards? (The built-in agents never are.)
+      const result = demo.apply(action, { feedback: who === 'llm' ? llm.agent.feedback : who === 'replay' ? undefined : false });
       if (who === 'llm') llm.agent.observe(result);
       ui['agent-action'].textContent = JSON.stringify(action, null, 2);
       ui['agent-last'].hidden = false;

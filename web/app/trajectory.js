@@ -5,8 +5,8 @@ import { $, download } from './dom.js';
 
 // ── Formats (pure) ────────────────────────────────────────────────────
 /** Trajectory lines → JSONL text, one step per line, keys in the schema's order. */
-export const toJsonl = (lines) => lines.map(({ task, seed, step, action, observation, reward, reason, done }) =>
-  JSON.stringify({ task, seed, step, action, observation, reward, reason, done })).join('\n') + '\n';
+export const toJsonl = (lines) => lines.map(({ task, seed, step, action, observation, reward, reason, done, feedback }) =>
+  JSON.stringify({ task, seed, step, action, observation, reward, reason, done, feedback })).join('\n') + '\n';  // feedback: agents only
 
 /**
  * JSONL text → episodes [{task, seed, steps: [{action, reward}]}]. A new episode
