@@ -220,7 +220,7 @@ bool LoadMission(const SourceFile& f, const ArticleIds& ids, Mission* m, std::st
             r.Enum(doc, "$", "customer_tier", Tier_Parse, "Standard, VIP", &m->tier) &&
             r.Enum(doc, "$", "initial_sentiment", Sentiment_Parse, "Happy, Neutral, Upset, Angry",
                    &m->initial_sentiment) &&
-            r.Int(doc, "$", "patience", 0, kMaxSteps, &m->patience) &&
+            r.Int(doc, "$", "patience", kMinPatience, kMaxPatience, &m->patience) &&
             r.Bool(doc, "$", "needs_clarification", &m->needs_clarification) &&
             r.Enum(doc, "$", "correct_category", Category_Parse, Category_AllowedList(), &m->correct_category) &&
             r.String(doc, "$", "correct_terminal_action", &terminal) &&
