@@ -40,14 +40,21 @@ MAX_RETRIES = 4
 MAX_SEED = (1 << 53) - 1
 MAX_RETRY_AFTER = 120.0  # seconds; a longer Retry-After is capped
 
-ACTION_FIELDS = {
-    "classify_issue": "category_guess",
-    "search_kb": "search_query",
-    "ask_clarifying_question": "message_to_customer",
-    "resolve_ticket": "message_to_customer",
-    "escalate_to_human": "message_to_customer",
-}
-CATEGORIES = ("Billing", "Technical", "Refund_Request")
+# The environment's rules are read from the engine's spec ({"op":"spec"}) at
+# start-up (apply_spec), not repeated here.
+ACTION_FIELDS: dict[str, str] = {}   # action_type -> the field it takes
+CATEGORIES: tuple[str, ...] = ()
+MAX_STEPS = 0
+ENV_VERSION = ""                     # recorded in every trajectory line
+
+
+def apply_spec(spec: dict) -> None:
+    """Takes the action types, their fields, the categories, the step limit and the version from spec."""
+    global ACTION_FIELDS, CATEGORIES, MAX_STEPS, ENV_VERSION
+    ACTION_FIELDS = {a["action_type"]: a["field"] for a in spec["actions"]}
+    CATEGORIES = tuple(spec["categories"])
+    MAX_STEPS = int(spec["max_steps"])
+    ENV_VERSION = str(spec["env_version"])
 
 SYSTEM_PROMPT = """\
 You are a customer-support agent working one ticket in the Customer Support Command Center.
@@ -275,6 +282,8 @@ def parse_action(text):
     wrong, and action_to_send is the parsed object (or {} when nothing parsed), so
     that the engine still counts the step.
     """
+    if not ACTION_FIELDS:
+        raise RuntimeError("parse_action needs the engine's spec: call apply_spec first")
     if not isinstance(text, str) or not text.strip():
         return {}, "model reply was empty"
     obj = extract_json_object(text)
@@ -500,7 +509,7 @@ def run_episode(engine: Engine, agent, task: str, seed: int, model_label: str, t
     try:
         obs = engine.request({"op": "reset", "task": task, "seed": seed})["observation"]
         agent.start(obs)
-        max_steps = int(obs.get("max_steps") or 10)
+        max_steps = int(obs.get("max_steps") or MAX_STEPS)
         done = bool(obs.get("done"))
         while not done and len(rewards) < max_steps:
             action, parse_problem = agent.next_action(obs)
@@ -520,7 +529,7 @@ def run_episode(engine: Engine, agent, task: str, seed: int, model_label: str, t
             emit(f"[STEP] step={len(rewards)} action={compact(action)} reward={fmt_reward(reward)} "
                  f"done={fmt_bool(done)} error={error if error else 'null'}")
             trajectories.write({
-                "task": task, "seed": seed, "step": len(rewards), "action": action,
+                "env_version": obs.get("env_version", ENV_VERSION), "task": task, "seed": seed, "step": len(rewards), "action": action,
                 "observation": obs, "reward": reward, "reason": (result.get("info") or {}).get("reason"),
                 "done": done,
             })
@@ -666,6 +675,7 @@ def main(argv=None) -> int:
     try:
         try:
             available = [t["id"] for t in engine.request({"op": "tasks"})["tasks"]]
+            apply_spec(engine.request({"op": "spec"})["spec"])
         except EngineError as exc:
             raise SetupError(f"{cli} did not start: {exc}") from exc
         if args.tasks:

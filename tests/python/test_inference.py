@@ -183,7 +183,24 @@ class StandIn:
 
 # ----------------------------------------------------------------------------- tests
 
+@NEEDS_CLI
 class ParsingTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # parse_action checks against the engine's own rules (spec), as inference.py does at start-up.
+        engine = inference.Engine(str(CLI))
+        try:
+            inference.apply_spec(engine.request({"op": "spec"})["spec"])
+        finally:
+            engine.close()
+
+    def test_rules_come_from_spec(self):
+        spec = json.loads(subprocess.run([str(CLI)], input='{"op":"spec"}\n', capture_output=True, text=True).stdout)["spec"]
+        self.assertEqual(inference.ACTION_FIELDS, {a["action_type"]: a["field"] for a in spec["actions"]})
+        self.assertEqual(list(inference.CATEGORIES), spec["categories"])
+        self.assertEqual(inference.MAX_STEPS, spec["max_steps"])
+        self.assertEqual(inference.ENV_VERSION, spec["env_version"])
+
     def test_plain_fenced_and_prose(self):
         want = {"action_type": "classify_issue", "category_guess": "Billing"}
         for text in ['{"action_type":"classify_issue","category_guess":"Billing"}',
@@ -271,7 +288,10 @@ class OfflineTest(unittest.TestCase):
         self.assertEqual(len(lines), sum(len(e["steps"]) for e in episodes))
         records = [json.loads(line) for line in lines]
         for rec in records:
-            self.assertEqual(set(rec), {"task", "seed", "step", "action", "observation", "reward", "reason", "done"})
+            self.assertEqual(list(rec), ["env_version", "task", "seed", "step", "action", "observation", "reward",
+                                         "reason", "done"])
+            self.assertEqual(rec["env_version"], rec["observation"]["env_version"])
+            self.assertRegex(rec["env_version"], r"^\d+\.\d+\.\d+$")
             self.assertIsInstance(rec["observation"], dict)
             self.assertEqual(rec["observation"]["task_id"], rec["task"])
             self.assertEqual(rec["observation"]["step_count"], rec["step"])
