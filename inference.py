@@ -612,6 +612,7 @@ def run_episode(engine: Engine, agent, task: str, seed: int, model_label: str, t
             emit(f"[STEP] step={len(rewards)} action={compact(action)} reward={fmt_reward(reward)} "
                  f"done={fmt_bool(done)} error={error if error else 'null'}")
             trajectories.write({
+                "env_version": obs.get("env_version"),
                 "task": task, "seed": seed, "step": len(rewards), "action": action,
                 "observation": obs, "reward": reward, "reason": (result.get("info") or {}).get("reason"),
                 "done": done, "feedback": agent.feedback,

@@ -8,14 +8,7 @@
 namespace support_env {
 namespace {
 
-// Reward table (mission.md §2.3), in hundredths.
-constexpr Cents kClassifyCorrect = 3;
-constexpr Cents kClassifyWrong = 1;
-constexpr Cents kSearchOffTarget = 2;
-constexpr Cents kSearchCap = 5;
-constexpr Cents kFirstQuestion = 1;
-constexpr Cents kTerminalSuccess = 90;
-constexpr Cents kTerminalPartial = 30;
+// The reward table (kClassifyCorrect…) is in support_env/types.h.
 
 void AddLine(Episode* ep, Role role, std::string_view text) {
   if (ep->line_count >= kMaxConversationLines) return;  // bounded by construction

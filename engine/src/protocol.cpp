@@ -7,6 +7,7 @@
 #include "support_env/policy.h"
 #include "support_env/scenario_loader.h"
 #include "support_env/text.h"
+#include "support_env/version.h"
 
 namespace support_env {
 namespace {
@@ -71,34 +72,95 @@ const std::string& Tasks(Session* s) {
   return s->response;
 }
 
-// The environment's constants, so that clients (the dashboard) show the
-// engine's numbers rather than copies of them.
+// The environment's constants, so that clients (the dashboard, inference.py)
+// show and use the engine's numbers rather than copies of them. Every value
+// comes from a constant (support_env/types.h, version.h, protocol.h).
+void WriteRewardRule(JsonWriter* w, const char* when, Cents reward) {
+  w->Raw("{\"when\":");
+  w->String(when);
+  w->Raw(",\"reward\":");
+  w->Cents(reward);
+  w->Char('}');
+}
+
 const std::string& Spec(Session* s) {
   JsonWriter w(&s->response, JsonWriter::kReplace);
-  w.Raw("{\"ok\":true,\"spec\":{\"max_steps\":");
+  w.Raw("{\"ok\":true,\"spec\":{\"env_version\":\"" SUPPORT_ENV_VERSION "\",\"max_steps\":");
   w.Int(kMaxSteps);
-  w.Raw(",\"target_score\":0.90,\"max_score\":0.99,\"max_text_bytes\":");
+  w.Raw(",\"target_score\":");
+  w.Cents(kTargetScore);
+  w.Raw(",\"max_score\":");
+  w.Cents(kMaxScore);
+  w.Raw(",\"max_text_bytes\":");
   w.Int(static_cast<long long>(kMaxTextBytes));
-  w.Raw(",\"tasks\":");
+  w.Raw(",\"patience\":{\"min\":");
+  w.Int(kMinPatience);
+  w.Raw(",\"max\":");
+  w.Int(kMaxPatience);
+  w.Raw("},\"tasks\":");
   w.Int(static_cast<long long>(s->scenarios->missions.size()));
-  w.Raw(",\"categories\":[\"Billing\",\"Technical\",\"Refund_Request\"]");
-  w.Raw(",\"sentiments\":[\"Happy\",\"Neutral\",\"Upset\",\"Angry\"]");
-  w.Raw(
-      ",\"actions\":["
-      "{\"action_type\":\"classify_issue\",\"field\":\"category_guess\",\"terminal\":false,"
-      "\"rewards\":[{\"when\":\"first classification, correct\",\"reward\":0.03},"
-      "{\"when\":\"first classification, incorrect\",\"reward\":0.01}]},"
-      "{\"action_type\":\"search_kb\",\"field\":\"search_query\",\"terminal\":false,"
-      "\"rewards\":[{\"when\":\"top result relevant (search total capped at +0.05)\",\"reward\":0.05},"
-      "{\"when\":\"top result off-target (once)\",\"reward\":0.02}]},"
-      "{\"action_type\":\"ask_clarifying_question\",\"field\":\"message_to_customer\",\"terminal\":false,"
-      "\"rewards\":[{\"when\":\"first question\",\"reward\":0.01}]},"
-      "{\"action_type\":\"resolve_ticket\",\"field\":\"message_to_customer\",\"terminal\":true,"
-      "\"rewards\":[{\"when\":\"correct terminal action, every requirement met\",\"reward\":0.90},"
-      "{\"when\":\"correct terminal action, a requirement unmet\",\"reward\":0.30}]},"
-      "{\"action_type\":\"escalate_to_human\",\"field\":\"message_to_customer\",\"optional\":true,\"terminal\":true,"
-      "\"rewards\":[{\"when\":\"correct terminal action, every requirement met\",\"reward\":0.90},"
-      "{\"when\":\"correct terminal action, a requirement unmet\",\"reward\":0.30}]}]}}");
+  w.Raw(",\"categories\":[");
+  for (int i = 0; i < kCategoryCount; ++i) {
+    if (i) w.Char(',');
+    w.String(WireName(static_cast<Category>(i)));
+  }
+  w.Raw("],\"sentiments\":[");
+  for (int i = 0; i < kSentimentCount; ++i) {
+    if (i) w.Char(',');
+    w.String(WireName(static_cast<Sentiment>(i)));
+  }
+  w.Raw("],\"outcomes\":[");
+  for (Outcome o : {Outcome::Resolved, Outcome::Escalated, Outcome::CustomerLeft, Outcome::StepLimit}) {
+    if (o != Outcome::Resolved) w.Char(',');
+    w.String(WireName(o));
+  }
+  w.Raw("],\"actions\":[");
+  for (int i = 0; i < kActionTypeCount; ++i) {
+    const auto a = static_cast<ActionType>(i);
+    if (i) w.Char(',');
+    w.Raw("{\"action_type\":");
+    w.String(WireName(a));
+    w.Raw(",\"field\":");
+    w.String(ActionType_Field(a));
+    if (ActionType_FieldOptional(a)) w.Raw(",\"optional\":true");
+    w.Raw(",\"terminal\":");
+    w.Bool(ActionType_IsTerminal(a));
+    w.Raw(",\"rewards\":[");
+    switch (a) {
+      case ActionType::ClassifyIssue:
+        WriteRewardRule(&w, "first classification, correct", kClassifyCorrect);
+        w.Char(',');
+        WriteRewardRule(&w, "first classification, incorrect", kClassifyWrong);
+        break;
+      case ActionType::SearchKb: {
+        std::string cap = "top result relevant (search total capped at +";
+        {
+          JsonWriter cw(&cap);
+          cw.Cents(kSearchCap);
+        }
+        cap += ")";
+        WriteRewardRule(&w, cap.c_str(), kSearchCap);
+        w.Char(',');
+        WriteRewardRule(&w, "top result off-target (once)", kSearchOffTarget);
+        break;
+      }
+      case ActionType::AskClarifyingQuestion:
+        WriteRewardRule(&w, "first question", kFirstQuestion);
+        break;
+      case ActionType::ResolveTicket:
+      case ActionType::EscalateToHuman:
+        WriteRewardRule(&w, "correct terminal action, every requirement met", kTerminalSuccess);
+        w.Char(',');
+        WriteRewardRule(&w, "correct terminal action, a requirement unmet", kTerminalPartial);
+        break;
+    }
+    w.Raw("]}");
+  }
+  w.Raw("],\"max_seed\":");
+  w.UInt(kMaxSeed);
+  w.Raw(",\"max_evaluate_seeds\":");
+  w.Int(kMaxEvaluateSeeds);
+  w.Raw("}}");
   return s->response;
 }
 
@@ -106,7 +168,7 @@ const std::string& Spec(Session* s) {
 void WriteObservation(const Episode& ep, JsonWriter* w) {
   const Mission& m = *ep.mission;
   const Variant& v = m.variants[static_cast<std::size_t>(ep.variant_index)];
-  w->Raw("{\"task_id\":");
+  w->Raw("{\"env_version\":\"" SUPPORT_ENV_VERSION "\",\"task_id\":");
   w->String(m.task_id);
   w->Raw(",\"ticket_id\":");
   w->String(v.ticket_id);
@@ -420,7 +482,7 @@ const std::string& State(Session* s) {
   const Episode& ep = s->episode;
   if (ep.mission == nullptr) return Error(s, "no episode yet: send {\"op\":\"reset\",\"task\":…} first");
   JsonWriter w(&s->response, JsonWriter::kReplace);
-  w.Raw("{\"ok\":true,\"state\":{\"task_id\":");
+  w.Raw("{\"ok\":true,\"state\":{\"env_version\":\"" SUPPORT_ENV_VERSION "\",\"task_id\":");
   w.String(ep.mission->task_id);
   w.Raw(",\"seed\":");
   w.UInt(ep.seed);

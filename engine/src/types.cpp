@@ -8,6 +8,8 @@ namespace {
 constexpr std::string_view kCategoryNames[] = {"Billing", "Technical", "Refund_Request"};
 constexpr std::string_view kActionNames[] = {"classify_issue", "search_kb", "ask_clarifying_question",
                                               "resolve_ticket", "escalate_to_human"};
+constexpr std::string_view kActionFields[] = {"category_guess", "search_query", "message_to_customer",
+                                              "message_to_customer", "message_to_customer"};
 constexpr std::string_view kSentimentNames[] = {"Happy", "Neutral", "Upset", "Angry"};
 constexpr std::string_view kDifficultyNames[] = {"Easy", "Medium", "Hard"};
 constexpr std::string_view kTierNames[] = {"Standard", "VIP"};
@@ -36,6 +38,8 @@ bool ActionType_Parse(std::string_view s, ActionType* out) { return ParseName(kA
 const char* ActionType_AllowedList() {
   return "classify_issue, search_kb, ask_clarifying_question, resolve_ticket, escalate_to_human";
 }
+
+std::string_view ActionType_Field(ActionType a) { return kActionFields[static_cast<int>(a)]; }
 
 const char* Sentiment_Name(Sentiment s) { return kSentimentNames[static_cast<int>(s)].data(); }
 bool Sentiment_Parse(std::string_view s, Sentiment* out) { return ParseName(kSentimentNames, s, out); }

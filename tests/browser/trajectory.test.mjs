@@ -4,9 +4,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import {
   act, inPage, launchBrowser, panels, playAs, startMission, startServer, tid, waitDone, walkthrough,
 } from './harness.mjs';
+
+// The engine's version, from the command-line program built from the same sources.
+const VERSION = JSON.parse(spawnSync(new URL('../../build/native/support-env', import.meta.url).pathname, [],
+  { input: '{"op":"spec"}\n', encoding: 'utf8' }).stdout).spec.env_version;
+const OTHER = `${VERSION}-other`;
 
 let server;
 let browser;
@@ -42,7 +48,9 @@ test('export → import: the replay goes through the engine and shows the same s
   const lines = file.text.trimEnd().split('\n').map((l) => JSON.parse(l));
   assert.equal(lines.length, 5);
   for (const [i, line] of lines.entries()) {
-    assert.deepEqual(Object.keys(line), ['task', 'seed', 'step', 'action', 'observation', 'reward', 'reason', 'done']);
+    assert.deepEqual(Object.keys(line), ['env_version', 'task', 'seed', 'step', 'action', 'observation', 'reward', 'reason', 'done']);
+    assert.equal(line.env_version, line.observation.env_version);
+    assert.equal(line.env_version, VERSION);
     assert.equal(line.task, 'vague_complaint');
     assert.equal(line.seed, 1);
     assert.equal(line.step, i + 1);
@@ -64,6 +72,7 @@ test('export → import: the replay goes through the engine and shows the same s
   assert.deepEqual(await panels(page), played, 'same ticket, steps, rewards, reasons and conversation');
   assert.match(await page.locator(tid('trajectory-status')).innerText(), /imported trajectory-vague_complaint-1\.jsonl/i);
   assert.ok(await page.locator(tid('replay-warning')).isHidden(), 'the engine agrees with every recorded reward');
+  assert.ok(await page.locator(tid('version-notice')).isHidden(), 'same version: no notice');
 
   // A tampered reward is flagged, visibly; the engine's reward is what is shown.
   lines[3].reward = 0.9;
@@ -103,6 +112,8 @@ test('a share link reopens the same episode at the same step', () => inPage(brow
   await page.click(tid('copy-link'));
   const link = await page.locator(tid('share-url')).inputValue();
   assert.match(link, /#play=[A-Za-z0-9_-]+$/);
+  const payload = JSON.parse(Buffer.from(link.split('#play=')[1], 'base64url').toString('utf8'));
+  assert.equal(payload.v, VERSION, 'the link names the environment version');
   assert.match(await page.locator(tid('trajectory-status')).innerText(), /plan_refund_difference, seed 2, at step 3/);
 
   const other = await context.newPage();
@@ -114,6 +125,7 @@ test('a share link reopens the same episode at the same step', () => inPage(brow
   assert.deepEqual(reopened.conversation, shown.conversation);
   assert.equal(await other.locator(tid('seed-input')).inputValue(), '2');
   assert.equal(await other.locator(tid('mission-select')).inputValue(), 'plan_refund_difference');
+  assert.ok(await other.locator(tid('version-notice')).isHidden(), 'same version: no notice');
   // …and it plays on from there.
   await act(other, steps.at(-1));
   assert.equal(await other.locator(tid('outcome')).getAttribute('data-success'), 'true');
@@ -123,4 +135,60 @@ test('a share link reopens the same episode at the same step', () => inPage(brow
   await other.waitForSelector('html[data-extras="ready"]');
   assert.match(await other.locator(tid('trajectory-error')).innerText(), /share link could not be opened/);
   await other.close();
+}));
+
+/** A #play= link for the payload, as older or other builds of the page wrote it. */
+const linkFor = (payload) => `${server.url}#play=${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+
+test('a share link from another environment version says so and still replays', () => inPage(browser, server.url, async ({ page }) => {
+  const actions = walkthrough('billing_receipt');
+  await page.goto(linkFor({ v: OTHER, t: 'billing_receipt', s: 0, a: actions.slice(0, 2) }));
+  await page.waitForSelector('html[data-extras="ready"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="ticket-steps"]').textContent.startsWith('2 '));
+  const notice = page.locator(tid('version-notice'));
+  assert.ok(await notice.isVisible(), 'the notice is shown');
+  assert.equal(await notice.innerText(),
+    `This link was made with environment version ${OTHER}; this page runs ${VERSION}. Rewards may differ.`);
+  // The replay went ahead: the engine's rewards for the two steps.
+  assert.deepEqual((await panels(page)).rewards.map(Number), [0.03, 0.05]);
+
+  // A link from before versions (no "v") says it predates them, and replays too.
+  await page.goto(linkFor({ t: 'billing_receipt', s: 0, a: actions }));
+  await page.waitForFunction(() => document.querySelector('[data-testid="outcome"]')?.dataset.success === 'true');
+  assert.equal(await notice.innerText(),
+    `This link predates environment versions (it names none); this page runs ${VERSION}. Rewards may differ.`);
+  assert.ok(await notice.isVisible());
+
+  // A new episode of one's own clears it.
+  await startMission(page, 'dashboard_404', 0);
+  assert.ok(await notice.isHidden(), 'the notice goes with the shared episode');
+}));
+
+test('an imported trajectory from another environment version, or from before versions, says so and still replays', () => inPage(browser, server.url, async ({ page }) => {
+  await playAs(page, 'reference', 'digital_refund', 3);
+  await waitDone(page);
+  const played = await panels(page);
+  const file = await exportTrajectory(page);
+  const lines = file.text.trimEnd().split('\n').map((l) => JSON.parse(l));
+  const notice = page.locator(tid('version-notice'));
+
+  await importTrajectory(page, 'old.jsonl', lines.map((l) => JSON.stringify({ ...l, env_version: OTHER })).join('\n'));
+  await page.fill(tid('speed-input'), '4');
+  await waitDone(page);
+  assert.equal(await notice.innerText(),
+    `This trajectory was recorded with environment version ${OTHER}; this page runs ${VERSION}. Rewards may differ.`);
+  assert.ok(await notice.isVisible());
+  assert.deepEqual(await panels(page), played, 'the replay went ahead through the engine');
+
+  const unversioned = lines.map(({ env_version, ...rest }) => JSON.stringify(rest)).join('\n');
+  await importTrajectory(page, 'older.jsonl', unversioned);
+  await waitDone(page);
+  assert.equal(await notice.innerText(),
+    `This trajectory predates environment versions (it names none); this page runs ${VERSION}. Rewards may differ.`);
+  assert.deepEqual(await panels(page), played);
+
+  // The page's own export: no notice.
+  await importTrajectory(page, file.name, file.text);
+  await waitDone(page);
+  assert.ok(await notice.isHidden());
 }));

@@ -333,7 +333,7 @@ test('observations, step responses and trajectory lines from the engine validate
       // The schema and the engine agree on which actions are valid.
       assert.equal(V.action(action), res.info.valid, `${where}: schema ${V.action(action)}, engine ${res.info.valid}`);
       assertValid(V.trajectory, {
-        task, seed, step: res.observation.step_count, action, observation: res.observation,
+        env_version: res.observation.env_version, task, seed, step: res.observation.step_count, action, observation: res.observation,
         reward: res.reward, reason: res.info.reason, done: res.done,
       }, `${where} (trajectory line)`);
       if (!res.info.valid) invalid++;
@@ -368,19 +368,22 @@ test('the reference agent\'s actions validate, and its episodes validate end to 
 
 test('a trajectory line rejects what it must: bad step, unknown field, invalid action with no error', () => {
   const observation = {
-    task_id: 'billing_receipt', ticket_id: 'TKT-101', difficulty: 'Easy', subject: 'Receipt', customer_name: 'Emma Wilson',
+    env_version: '2.0.0', task_id: 'billing_receipt', ticket_id: 'TKT-101', difficulty: 'Easy', subject: 'Receipt', customer_name: 'Emma Wilson',
     customer_tier: 'Standard', sentiment: 'Neutral', issue_category: 'Billing', knowledge_base_result: null,
     conversation_history: [{ role: 'customer', text: 'Hi' }, { role: 'system', text: 'Ticket classified as Billing.' }],
     step_count: 1, max_steps: 10, done: false, cumulative_reward: 0.03, last_action_error: null, outcome: null, success: null,
   };
   const line = {
-    task: 'billing_receipt', seed: 0, step: 1, action: { action_type: 'classify_issue', category_guess: 'Billing' },
+    env_version: '2.0.0', task: 'billing_receipt', seed: 0, step: 1, action: { action_type: 'classify_issue', category_guess: 'Billing' },
     observation, reward: 0.03, reason: 'First classification, correct: +0.03.', done: false,
   };
   assertValid(V.trajectory, line, 'good line');
   assertInvalid(V.trajectory, { ...line, step: 0 }, 'step 0');
   assertInvalid(V.trajectory, { ...line, seed: -1 }, 'negative seed');
   assertInvalid(V.trajectory, { ...line, info: {} }, 'unknown field');
+  const { env_version: _, ...unversioned } = line;
+  assertInvalid(V.trajectory, unversioned, 'no env_version');
+  assertInvalid(V.observation, { ...observation, env_version: undefined }, 'observation without env_version');
   assertInvalid(V.trajectory, { ...line, action: { action_type: 'fly' } }, 'invalid action without last_action_error');
   assertValid(V.trajectory, {
     ...line, action: { action_type: 'fly' }, reward: 0, observation: { ...observation, last_action_error: 'unknown action_type "fly"' },

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "golden.h"
 #include "helpers.h"
 
 using namespace test;
@@ -289,26 +290,15 @@ TEST_CASE("cli: empty input exits 0 with no output", "[cli]") {
   CHECK(r.out.empty());
 }
 
-TEST_CASE("cli: two runs of the fixed script over all missions and seeds 0-19 hash the same", "[cli][determinism]") {
-  std::vector<std::string> requests = {R"({"op":"tasks"})"};
-  for (const std::string& task : TaskIds()) {
-    for (std::uint64_t seed = 0; seed < 20; ++seed) {
-      for (const std::string& line : FixedScript(task, seed)) requests.push_back(line);
-    }
-  }
-  std::string input = Join(requests);
-  Run first = RunCli("", input);
-  Run second = RunCli("", input);
-  REQUIRE(first.lines.size() == requests.size());
-  REQUIRE(second.lines.size() == requests.size());
-  std::uint64_t h1 = kFnvBasis, h2 = kFnvBasis, lib = kFnvBasis;
-  Client c;
+TEST_CASE("cli: the command-line program answers the golden transcript as recorded", "[cli][golden]") {
+  Golden golden = LoadGolden();
+  std::vector<std::string> requests;
+  for (const GoldenExchange& e : golden.exchanges) requests.push_back(e.request);
+  Run run = RunCli("", Join(requests));
+  CHECK(run.exit_code == 0);
+  REQUIRE(run.lines.size() == requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    h1 = Fnv1a(Fnv1a(h1, first.lines[i]), "\n");
-    h2 = Fnv1a(Fnv1a(h2, second.lines[i]), "\n");
-    lib = Fnv1a(Fnv1a(lib, c.Raw(requests[i])), "\n");
+    if (run.lines[i] == golden.exchanges[i].response) continue;
+    FAIL(GoldenMismatch(golden.exchanges[i], run.lines[i], "command-line program"));
   }
-  CHECK(h1 == h2);
-  CHECK(h1 == lib);
-  CHECK(first.out == second.out);
 }

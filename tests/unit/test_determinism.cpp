@@ -5,33 +5,6 @@
 
 using namespace test;
 
-namespace {
-
-// FNV-1a over every response of the script for all missions and seeds 0..19,
-// on a scenario set and session of its own.
-std::uint64_t HashAll(std::vector<std::string>* responses = nullptr) {
-  ScenarioSet set;
-  std::string error;
-  REQUIRE(Scenarios_LoadEmbedded(&set, &error));
-  Session session;
-  Session_Init(&session, &set);
-  std::uint64_t h = kFnvBasis;
-  h = Fnv1a(h, Session_HandleLine(&session, R"({"op":"tasks"})"));
-  for (const std::string& task : TaskIds()) {
-    for (std::uint64_t seed = 0; seed < 20; ++seed) {
-      for (const std::string& line : FixedScript(task, seed)) {
-        const std::string& r = Session_HandleLine(&session, line);
-        h = Fnv1a(h, r);
-        h = Fnv1a(h, "\n");
-        if (responses) responses->push_back(r);
-      }
-    }
-  }
-  return h;
-}
-
-}  // namespace
-
 TEST_CASE("determinism: same task, seed and actions give byte-identical responses", "[determinism]") {
   for (const std::string& task : TaskIds()) {
     for (std::uint64_t seed : {0ull, 1ull, 2ull, 17ull, 123456789ull, 9007199254740991ull}) {
@@ -55,20 +28,9 @@ TEST_CASE("determinism: a session replays identically after other episodes", "[d
   }
 }
 
-TEST_CASE("determinism: the response hash of a fixed script over all missions and seeds 0-19 is stable",
-          "[determinism]") {
-  std::vector<std::string> first, second;
-  std::uint64_t h1 = HashAll(&first);
-  std::uint64_t h2 = HashAll(&second);
-  CHECK(h1 == h2);
-  CHECK(first.size() == 6u * 20u * 11u);
-  CHECK(first == second);
-  // The hash depends on the responses (it is not a constant).
-  CHECK(Fnv1a(kFnvBasis, "a") != Fnv1a(kFnvBasis, "b"));
-  std::set<std::string> resets;
-  for (const std::string& r : first) if (r.find("\"step_count\":0,") != std::string::npos) resets.insert(r);
-  CHECK(resets.size() >= 6u * 3u);  // different seeds gave different observations
-}
+// The engine's answers to a fixed script over all missions (and the seed ->
+// variant table) are pinned to a recording, not to a second run of the same
+// build: test_golden.cpp and tests/golden/transcript.txt.
 
 TEST_CASE("determinism: seed 0 selects the canonical variant", "[determinism]") {
   for (int n = 1; n <= 10; ++n) CHECK(Episode_VariantForSeed(0, n) == 0);

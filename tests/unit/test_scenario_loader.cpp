@@ -254,6 +254,39 @@ TEST_CASE("scenario loader: duplicate article id", "[scenario_loader]") {
   CHECK(LoadError(files) == "kb/more.json: $.articles[0].id: duplicate article id \"KB-2FA\"");
 }
 
+TEST_CASE("scenario loader: duplicate ids among many articles", "[scenario_loader]") {
+  // 20,000 extra articles (the id check is a hash lookup, not a scan; the
+  // timing is bench/bench_loader.cpp's, not a test's).
+  std::vector<SourceFile> files = Scenarios_Embedded();
+  json many = json::object();
+  many["articles"] = json::array();
+  constexpr int kMany = 20000;
+  for (int i = 0; i < kMany; ++i) {
+    many["articles"].push_back({{"id", "KB-GEN-" + std::to_string(i)}, {"title", "Generated " + std::to_string(i)},
+                                {"text", "Generated article."}, {"keywords", json::array()}, {"fix", {{"generated"}}}});
+  }
+  files.push_back({"kb/zz-many.json", many.dump()});
+  ScenarioSet set;
+  std::string error;
+  REQUIRE(Scenarios_Load(files, &set, &error));
+  CHECK(set.kb.articles.size() == Embedded().kb.articles.size() + kMany);
+  // Mission references still resolve to the right articles.
+  for (const Mission& m : set.missions) {
+    for (int a : m.relevant_articles) {
+      CHECK(set.kb.articles[static_cast<std::size_t>(a)].id ==
+            Embedded().kb.articles[static_cast<std::size_t>(a)].id);
+    }
+  }
+  // A duplicate near the end, of a generated id and of a built-in one.
+  many["articles"].push_back({{"id", "KB-GEN-7"}, {"title", "Again"}, {"text", "Again."},
+                              {"keywords", json::array()}, {"fix", {{"again"}}}});
+  files.back().text = many.dump();
+  CHECK(LoadError(files) == "kb/zz-many.json: $.articles[20000].id: duplicate article id \"KB-GEN-7\"");
+  many["articles"].back()["id"] = "KB-RECEIPTS";
+  files.back().text = many.dump();
+  CHECK(LoadError(files) == "kb/zz-many.json: $.articles[20000].id: duplicate article id \"KB-RECEIPTS\"");
+}
+
 TEST_CASE("scenario loader: empty variants", "[scenario_loader]") {
   CHECK(EditError(kBilling, [](json& d) { d["variants"] = json::array(); }) ==
         "missions/01_billing_receipt.json: $.variants: expected a non-empty array of variants");

@@ -2,8 +2,8 @@
 // (or an agent, a replay, a share link: see player.js) chose to env.reset /
 // env.step and shows exactly what the engine returns (observation, reward,
 // reason, errors); no rule, reward or outcome is computed here. Every step is
-// kept as a trajectory line ({task, seed, step, action, observation, reward,
-// reason, done}, as inference.py --trajectories writes them).
+// kept as a trajectory line ({env_version, task, seed, step, action,
+// observation, reward, reason, done}, as inference.py --trajectories writes them).
 import { $, h, icon, breakable, fmtReward, fmtScore, humanize, prefersReducedMotion } from './dom.js';
 import { difficultyBadge, pad2 } from './sections.js';
 
@@ -134,7 +134,7 @@ export function initDemo({ env, spec, tasks: initialTasks }) {
     const type = typeof action?.action_type === 'string' ? action.action_type : 'invalid action';
     log.push({ step: obs.step_count, action: type, reward: result.reward, reason: result.info.reason, valid: result.info.valid });
     trajectory.push({
-      task: episode.task, seed: episode.seed, step: obs.step_count, action, observation: obs,
+      env_version: obs.env_version, task: episode.task, seed: episode.seed, step: obs.step_count, action, observation: obs,
       reward: result.reward, reason: result.info.reason, done: result.done, feedback,
     });
     render();

@@ -248,7 +248,7 @@ export function initLab({ env, spec, createEnv, player, tasks: initialTasks }) {
     if (!shown) return;
     const { missions, overall, title } = shown;
     const [barsBox, curveBox] = ui['lab-chart'].querySelectorAll('.chart-box');
-    barsBox.replaceChildren(barChart(missions, title, Math.max(240, barsBox.clientWidth)));
+    barsBox.replaceChildren(barChart(missions, title, Math.max(240, barsBox.clientWidth), spec.target_score));
     curveBox.replaceChildren(curveChart(missions, overall, Math.max(240, curveBox.clientWidth)));
   }
   let resizeFrame = 0;
@@ -264,19 +264,19 @@ export function initLab({ env, spec, createEnv, player, tasks: initialTasks }) {
 }
 
 // ── Charts (inline SVG, text at real pixel size) ──────────────────────
-function barChart(missions, title, width) {
+function barChart(missions, title, width, targetScore) {
   const rowH = 48;
   const top = 26;
   const height = top + missions.length * rowH;
   const plot = width - 56;
   const x = (v) => Math.max(2, v * plot);
-  const target = x(0.9);
+  const target = x(targetScore);
   const chart = svg('svg', {
     class: 'chart', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img',
-    'aria-label': `Mean score per mission: ${missions.map((m) => `${title.get(m.task) ?? m.task} ${m.mean.toFixed(3)}`).join('; ')}. Target 0.90.`,
+    'aria-label': `Mean score per mission: ${missions.map((m) => `${title.get(m.task) ?? m.task} ${m.mean.toFixed(3)}`).join('; ')}. Target ${targetScore.toFixed(2)}.`,
   },
   svg('line', { x1: target, x2: target, y1: 18, y2: height, class: 'chart-target' }),
-  svg('text', { x: target, y: 12, class: 'chart-note', 'text-anchor': 'middle' }, 'target 0.90'));
+  svg('text', { x: target, y: 12, class: 'chart-note', 'text-anchor': 'middle' }, `target ${targetScore.toFixed(2)}`));
   missions.forEach((m, i) => {
     const y = top + i * rowH;
     chart.append(

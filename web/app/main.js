@@ -55,7 +55,7 @@ async function initExtras({ env, spec, tasks, demo }) {
   $('llm-base').addEventListener('input', lab.syncPolicy);
   $('llm-model').addEventListener('input', lab.syncPolicy);
   $('llm-feedback').addEventListener('change', lab.syncPolicy);
-  initTrajectory({ demo, player });
+  initTrajectory({ spec, demo, player });
   document.documentElement.dataset.extras = 'ready';
 }
 

@@ -276,6 +276,8 @@ export function initPlayer({ env, spec, demo }) {
     },
     stop,
     actor: () => ({ label: WHO[who].label, manual: who === 'you' }),
+    /** True while an imported trajectory is the one playing. */
+    replaying: () => who === 'replay',
     /** Shows the LLM settings (the Evaluation Lab's "set up" link). */
     configureLlm() {
       if (who !== 'llm') choose('llm');

@@ -15,6 +15,24 @@ constexpr std::size_t kMaxTextBytes = 2000;
 /// Rewards are kept in hundredths so that sums are exact; 90 means +0.90.
 using Cents = int;
 
+/// The reward table (mission.md §2.3), in hundredths. `spec` is written from
+/// these, so clients read them rather than copying them.
+constexpr Cents kClassifyCorrect = 3;    // first classification, correct
+constexpr Cents kClassifyWrong = 1;      // first classification, not the ticket's category
+constexpr Cents kSearchOffTarget = 2;    // first search whose top result is off-target (once)
+constexpr Cents kSearchCap = 5;          // search shaping per episode, at most
+constexpr Cents kFirstQuestion = 1;      // first clarifying question
+constexpr Cents kTerminalSuccess = 90;   // correct terminal action, every requirement met
+constexpr Cents kTerminalPartial = 30;   // correct terminal action, a requirement unmet
+/// A successful episode's score: the success target.
+constexpr Cents kTargetScore = kTerminalSuccess;
+/// The most an episode can earn: every shaping reward once, then success.
+constexpr Cents kMaxScore = kClassifyCorrect + kSearchCap + kFirstQuestion + kTerminalSuccess;
+
+/// Bounds of a mission's patience (questions the customer tolerates).
+constexpr int kMinPatience = 0;
+constexpr int kMaxPatience = kMaxSteps;
+
 /// Ticket categories an agent may assign with classify_issue.
 enum class Category : std::uint8_t { Billing, Technical, RefundRequest };
 constexpr int kCategoryCount = 3;
@@ -80,6 +98,12 @@ std::string_view WireName(Outcome o);
 std::string_view WireName(Difficulty d);
 std::string_view WireName(Tier t);
 std::string_view WireName(Role r);
+
+/// The field an action type takes: "category_guess", "search_query" or
+/// "message_to_customer".
+std::string_view ActionType_Field(ActionType a);
+/// True when the field may be left out (escalate_to_human's handoff note).
+inline bool ActionType_FieldOptional(ActionType a) { return a == ActionType::EscalateToHuman; }
 
 /// Comma-separated list of allowed wire names, for error messages.
 const char* Category_AllowedList();
