@@ -89,12 +89,21 @@ bool ObjectAfter(const Lexicon& lex, const TextAnalysis& a, const Mention& act, 
 // Finds the object of the action mention `act` in its clause; writes the last
 // token of the phrase to *end. A negated object ("not your cache") does not count.
 bool FindObject(const Lexicon& lex, const TextAnalysis& a, const Mention& act, ConceptId object, bool pronouns,
-                int* end) {
+                int* end, bool* negated) {
   int clause = ClauseOf(a, act);
   for (const Mention& o : a.mentions) {
     if (o.concept_id != object || ClauseOf(a, o) != clause || o.negated_before) continue;
-    if (ObjectAfter(lex, a, act, o) || ObjectBefore(lex, a, act, o)) {
+    if (ObjectAfter(lex, a, act, o)) {
       *end = std::max<int>(act.last, o.last);
+      return true;
+    }
+    if (ObjectBefore(lex, a, act, o)) {
+      // "the difference isn't something we can refund": a trigger between
+      // the object and its verb negates the pair.
+      for (int t = o.last + 1; t < act.first; ++t) {
+        if (a.tokens[static_cast<std::size_t>(t)].roles & (kStartsNegationAfter | kEndsNegationBefore)) *negated = true;
+      }
+      *end = act.last;
       return true;
     }
   }
@@ -122,14 +131,18 @@ Stated StepAt(const Lexicon& lex, const TextAnalysis& a, const Mention& act, con
   if (act.concept_id != step.action) return Stated::No;
   int last = act.last;
   // A commitment needs its object named: "if you can't see it" refuses nothing.
-  if (step.object != kNoConcept && !FindObject(lex, a, act, step.object, !noun_ok && for_fix, &last)) return Stated::No;
+  bool negated_between = false;
+  if (step.object != kNoConcept &&
+      !FindObject(lex, a, act, step.object, !noun_ok && for_fix, &last, &negated_between)) {
+    return Stated::No;
+  }
   // A noun reading ("a refund", "the update") is no action, unless the words
   // name action and object at once: click the "Sign out everywhere" button.
   bool label = step.object != kNoConcept && last == act.last;
   if (act.noun && !noun_ok && !label && !lex.concepts[act.concept_id].any_order) return Stated::No;
   if (step.with != kNoConcept && !Analysis_ClauseHas(a, step.with, ClauseOf(a, act))) return Stated::No;
   *end = last;
-  return act.negated_before || Analysis_NegatedAfter(a, last) ? Stated::Negated : Stated::Affirmed;
+  return act.negated_before || negated_between || Analysis_NegatedAfter(a, last) ? Stated::Negated : Stated::Affirmed;
 }
 
 // Returns the clause of the first place the commitment is made, or -1.

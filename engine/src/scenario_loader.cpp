@@ -521,11 +521,9 @@ bool Scenarios_Load(const std::vector<SourceFile>& files, ScenarioSet* out, std:
     if (!LoadLexiconCommitments(*lexicon_files[i], lexicon_docs[i], &set.lexicon, error)) return false;
   }
 
-  for (const SourceFile* f : kb_files) {
-    if (!LoadArticles(*f, &set.kb, &set.lexicon, error)) return false;
   ArticleIds ids;
   for (const SourceFile* f : kb_files) {
-    if (!LoadArticles(*f, &set.kb, &ids, error)) return false;
+    if (!LoadArticles(*f, &set.kb, &ids, &set.lexicon, error)) return false;
   }
   if (set.kb.articles.empty()) { *error = "the knowledge base has no articles"; return false; }
   for (const SourceFile* f : mission_files) {

@@ -344,7 +344,7 @@ TEST_CASE("rewards: terminal 0.30 - keyword stuffing", "[rewards][terminal]") {
     Search(env.ep, s.query);
     StepResult r = Resolve(env.ep, s.message + " If that fails, update the app to the latest version and reinstall it.");
     CHECK(r.reward == 30);
-    CHECK(std::string(r.reason).find("keyword stuffing") != std::string::npos);
+    CHECK(std::string(r.reason).find("prescribes the fix of another problem (KB-MOBILE-CRASH") != std::string::npos);
   }
 }
 
@@ -356,7 +356,7 @@ TEST_CASE("rewards: terminal 0.30 reason lists every unmet requirement", "[rewar
   CHECK(reason.find("never classified") != std::string::npos);
   CHECK(reason.find("never retrieved") != std::string::npos);
   CHECK(reason.find("no clarifying question") != std::string::npos);
-  CHECK(reason.find("does not state the fix") != std::string::npos);
+  CHECK(reason.find("the message does not tell the customer") != std::string::npos);
   CHECK(reason.find("+0.30") != std::string::npos);
 }
 

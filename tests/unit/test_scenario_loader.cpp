@@ -51,7 +51,8 @@ json MinimalMission() {
     "relevant_articles": ["KB-RECEIPTS"],
     "requirements": {"kb_article_retrieved": false, "clarifying_question_asked": false,
                      "must_state": [{"describe": "tell the customer how to get the receipt",
-                                     "any": [{"action": "get_doc", "object": "receipt_doc"}]}],
+                                     "any": [{"action": "get_doc", "object": "receipt_doc"},
+                                             {"action": "send_doc", "object": "receipt_doc"}]}],
                      "must_not_state": []},
     "customer": {"unneeded_question_replies": ["Why?"], "leaves": "Bye.", "after_success": "Thanks.",
                  "after_failure": "No."},
@@ -263,7 +264,7 @@ TEST_CASE("scenario loader: duplicate ids among many articles", "[scenario_loade
   constexpr int kMany = 20000;
   for (int i = 0; i < kMany; ++i) {
     many["articles"].push_back({{"id", "KB-GEN-" + std::to_string(i)}, {"title", "Generated " + std::to_string(i)},
-                                {"text", "Generated article."}, {"keywords", json::array()}, {"fix", {{"generated"}}}});
+                                {"text", "Generated article."}, {"keywords", json::array()}, {"fix", json::array()}});
   }
   files.push_back({"kb/zz-many.json", many.dump()});
   ScenarioSet set;
