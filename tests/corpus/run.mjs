@@ -195,8 +195,13 @@ function trace(e, run) {
 }
 
 // Scaffolding problems: everything but the grader's verdict on the message.
+// Kinds whose clarifying "question" the engine refuses as an invalid action
+// (it asks nothing in words): that refusal is the point of the case.
+const REFUSED_QUESTION_KINDS = new Set(['bare-question', 'not-a-question']);
+
 function scaffolding(e, t, mission) {
-  const problems = [...t.protocolErrors, ...t.invalid];
+  const refusedQuestion = REFUSED_QUESTION_KINDS.has(e.kind) && e.label === 'adversarial';
+  const problems = [...t.protocolErrors, ...(refusedQuestion ? [] : t.invalid)];
   if (t.doneEarly) problems.push('the episode ended before its terminal action');
   const req = mission.requirements || {};
   const relevant = new Set(mission.relevant_articles || []);
@@ -215,7 +220,8 @@ function scaffolding(e, t, mission) {
       (kind === 'process-no-kb' ? ` (searches returned ${JSON.stringify(t.retrieved)})` : '') +
       (kind === 'process-wrong-category' ? ` (${t.category})` : ''));
   }
-  if (mission.needs_clarification && t.askedBeforeTerminal && t.askReward !== null && !near(t.askReward, 0.01) && defect !== 'process-no-question') {
+  if (mission.needs_clarification && t.askedBeforeTerminal && t.askReward !== null && !near(t.askReward, 0.01) &&
+      defect !== 'process-no-question' && !refusedQuestion) {
     problems.push(`the first clarifying question earned ${t.askReward}, not +0.01`);
   }
   // Where the KB is optional, a legit search that never finds the article is still a careless query.
