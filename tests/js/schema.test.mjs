@@ -159,10 +159,10 @@ const BROKEN_MISSIONS = [
   ['task id with a dash', (m) => { m.task_id = 'account-lockout'; }, '$.task_id:'],
   ['needs_clarification bool as string', (m) => { m.needs_clarification = 'false'; }, '$.needs_clarification: expected true or false'],
   ['no relevant articles', (m) => { m.relevant_articles = []; }, '$.relevant_articles: expected at least one entry'],
-  ['empty phrase group', (m) => { m.requirements.message_must_state[1] = []; }, '$.requirements.message_must_state[1]: expected a non-empty array of phrases'],
-  ['phrase without letters', (m) => { m.requirements.message_must_state[0].push('--'); }, '$.requirements.message_must_state[0][8]: phrase has no letters or digits'],
-  ['must-not phrase not a string', (m) => { m.requirements.message_must_not_state[0] = 7; }, '$.requirements.message_must_not_state[0]: expected a non-empty string'],
-  ['resolve mission without must_state', (m) => { m.requirements.message_must_state = []; }, '$.requirements.message_must_state: a mission resolved by resolve_ticket'],
+  ['empty step list', (m) => { m.requirements.must_state[1].any = []; }, '$.requirements.must_state[1].any: expected at least one step'],
+  ['step without action', (m) => { delete m.requirements.must_state[0].any[0].action; }, '$.requirements.must_state[0].any[0]: missing field "action"'],
+  ['must-not commitment not a string', (m) => { m.requirements.must_not_state[0] = 7; }, '$.requirements.must_not_state[0]: expected a non-empty string'],
+  ['resolve mission without must_state', (m) => { m.requirements.must_state = []; }, '$.requirements.must_state: a mission resolved by resolve_ticket'],
   ['needs clarification, none given', (m) => { m.needs_clarification = true; }, '$.variants[0].clarification:'],
   ['no unneeded-question replies', (m) => { m.customer.unneeded_question_replies = []; }, '$.customer.unneeded_question_replies: expected at least one entry'],
   ['unknown customer field', (m) => { m.customer.mood = 'x'; }, '$.customer: unknown field "mood"'],
@@ -223,11 +223,11 @@ test('valid edge cases the loader accepts, the schemas accept too', async () => 
       for (const v of m.variants) v.clarification = 'I mean the sign-in page.';
     }],
     ['needs clarification, customer fallback', (m) => { m.needs_clarification = true; m.customer.clarification = 'The sign-in page.'; }],
-    ['escalation mission without must_state', (m) => { m.correct_terminal_action = 'escalate_to_human'; m.requirements.message_must_state = []; }],
+    ['escalation mission without must_state', (m) => { m.correct_terminal_action = 'escalate_to_human'; m.requirements.must_state = []; }],
     ['one variant, blank suffix', (m) => { m.variants = [m.variants[0]]; m.variants[0].ticket_suffix = ''; }],
     ['patience 0', (m) => { m.patience = 0; }],
     ['patience 10', (m) => { m.patience = 10; }],
-    ['non-ASCII phrase', (m) => { m.requirements.message_must_state[0].push('quinze minutes, très'); }],
+    ['a second step alternative', (m) => { m.requirements.must_state[0].any.push({ action: 'wait', object: 'fifteen_minutes', by: 'either' }); }],
   ];
   for (const [label, change] of cases) {
     const m = lockoutMission();
