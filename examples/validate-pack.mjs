@@ -37,7 +37,7 @@ if (!existsSync(dir)) usage(`${dir} does not exist`);
 
 // The folder's files, named as the engine names them: missions/x.json, kb/y.json.
 const files = [];
-for (const sub of ['missions', 'kb']) {
+for (const sub of ['missions', 'kb', 'lexicon']) {
   const path = join(dir, sub);
   if (!existsSync(path)) continue;
   for (const name of readdirSync(path).filter((n) => n.endsWith('.json')).sort()) {

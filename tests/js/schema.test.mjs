@@ -91,7 +91,7 @@ test('the action schema\'s examples validate', () => {
 /** A scenarios folder's files as the engine's load_scenarios takes them: [{name, text}]. */
 function packFiles(dir) {
   const files = [];
-  for (const sub of ['missions', 'kb']) {
+  for (const sub of ['missions', 'kb', 'lexicon']) {
     if (!existsSync(dir + sub)) continue;
     for (const f of readdirSync(dir + sub).filter((n) => n.endsWith('.json')).sort()) {
       files.push({ name: `${sub}/${f}`, text: readFileSync(`${dir}${sub}/${f}`, 'utf8') });

@@ -48,7 +48,7 @@ async function droppedFiles(dataTransfer) {
 function packName(paths) {
   for (const path of paths) {
     const parts = path.split('/').filter(Boolean);
-    const i = parts.findIndex((p) => p === 'missions' || p === 'kb');
+    const i = parts.findIndex((p) => p === 'missions' || p === 'kb' || p === 'lexicon');
     if (i > 0) return parts[i - 1];
   }
   return paths.length === 1 ? paths[0].split('/').at(-1) : `${paths.length} files`;
