@@ -59,7 +59,11 @@ const ajv = new Ajv2020({ allErrors: true, strict: true });
 for (const f of readdirSync(SCHEMA_DIR).filter((n) => n.endsWith('.schema.json'))) {
   ajv.addSchema(JSON.parse(readFileSync(new URL(f, SCHEMA_DIR), 'utf8')));
 }
-const schemaFor = { missions: ajv.getSchema(`${ID_BASE}mission.schema.json`), kb: ajv.getSchema(`${ID_BASE}kb.schema.json`) };
+const schemaFor = {
+  missions: ajv.getSchema(`${ID_BASE}mission.schema.json`),
+  kb: ajv.getSchema(`${ID_BASE}kb.schema.json`),
+  lexicon: ajv.getSchema(`${ID_BASE}lexicon.schema.json`),
+};
 
 let schemaProblems = 0;
 for (const f of files) {

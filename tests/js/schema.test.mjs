@@ -38,6 +38,7 @@ const V = {
   trajectory: validator('trajectory-step'),
   mission: validator('mission'),
   kb: validator('kb'),
+  lexicon: validator('lexicon'),
 };
 
 /** Asserts `data` validates, with ajv's errors as the message. */
@@ -69,7 +70,7 @@ const REFINEMENT = /\/(if|then|else|prefixItems)(\/|$)/;
 
 test('the schemas: draft 2020-12, $id, title, description, a description on every property', () => {
   assert.deepEqual(Object.keys(SCHEMAS).sort(),
-    ['action', 'kb', 'mission', 'observation', 'step-response', 'trajectory-step']);
+    ['action', 'kb', 'lexicon', 'mission', 'observation', 'step-response', 'trajectory-step']);
   for (const [name, schema] of Object.entries(SCHEMAS)) {
     assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema', name);
     assert.equal(schema.$id, `${ID_BASE}${name}.schema.json`, name);
@@ -111,7 +112,8 @@ for (const dir of FOLDERS) {
     assert.ok(files.some((f) => f.name.startsWith('missions/')), 'no mission file');
     assert.ok(files.some((f) => f.name.startsWith('kb/')), 'no kb file');
     for (const f of files) {
-      assertValid(f.name.startsWith('kb/') ? V.kb : V.mission, JSON.parse(f.text), `${dir.slice(ROOT.length)}${f.name}`);
+      const schema = f.name.startsWith('kb/') ? V.kb : f.name.startsWith('lexicon/') ? V.lexicon : V.mission;
+      assertValid(schema, JSON.parse(f.text), `${dir.slice(ROOT.length)}${f.name}`);
     }
   });
 }
@@ -134,6 +136,8 @@ const MISSION_FILE = 'missions/01_account_lockout.json';
 const KB_FILE = 'kb/articles.json';
 const lockoutMission = () => readJson(`${LOCKOUT}${MISSION_FILE}`);
 const lockoutKb = () => readJson(`${LOCKOUT}${KB_FILE}`);
+const LEXICON_FILE = 'lexicon/lockout.json';
+const lockoutLexiconText = () => readFileSync(`${LOCKOUT}${LEXICON_FILE}`, 'utf8');
 
 const BROKEN_MISSIONS = [
   ['missing task_id', (m) => { delete m.task_id; }, '$: missing field "task_id"'],
@@ -175,13 +179,14 @@ const BROKEN_KBS = [
   ['unknown article field', (k) => { k.articles[2].summary = 'x'; }, '$.articles[2]: unknown field "summary"'],
   ['blank id', (k) => { k.articles[1].id = ' '; }, '$.articles[1].id: expected a non-empty string'],
   ['keyword not a string', (k) => { k.articles[0].keywords.push(3); }, '$.articles[0].keywords[10]: expected a non-empty string'],
-  ['empty fix group', (k) => { k.articles[3].fix.push([]); }, '$.articles[3].fix[2]: expected a non-empty array of phrases'],
-  ['fix phrase without letters', (k) => { k.articles[3].fix[0][0] = '...'; }, '$.articles[3].fix[0][0]: phrase has no letters or digits'],
+  ['fix step not an object', (k) => { k.articles[3].fix.push([]); }, '$.articles[3].fix[1]: expected an object'],
+  ['fix step with an unknown field', (k) => { k.articles[3].fix[0].verb = 'x'; }, '$.articles[3].fix[0]: unknown field "verb"'],
 ];
 
 function loadPack(env, missionText, kbText) {
   return JSON.parse(env.request(JSON.stringify({
-    op: 'load_scenarios', files: [{ name: MISSION_FILE, text: missionText }, { name: KB_FILE, text: kbText }],
+    op: 'load_scenarios', files: [{ name: MISSION_FILE, text: missionText }, { name: KB_FILE, text: kbText },
+      { name: LEXICON_FILE, text: lockoutLexiconText() }],
   })));
 }
 
@@ -330,8 +335,10 @@ test('observations, step responses and trajectory lines from the engine validate
       const where = `${task}/${seed} step ${res.observation?.step_count}: ${JSON.stringify(action).slice(0, 80)}`;
       assertValid(V.stepResponse, res, where);
       assertValid(V.observation, res.observation, where);
-      // The schema and the engine agree on which actions are valid.
-      assert.equal(V.action(action), res.info.valid, `${where}: schema ${V.action(action)}, engine ${res.info.valid}`);
+      // The schema and the engine agree on which actions are valid, except that
+      // only the engine reads whether a clarifying question asks anything in words.
+      const notAQuestion = /asks nothing/.test(res.observation.last_action_error ?? '');
+      assert.equal(V.action(action) && !notAQuestion, res.info.valid, `${where}: schema ${V.action(action)}, engine ${res.info.valid}`);
       assertValid(V.trajectory, {
         env_version: res.observation.env_version, task, seed, step: res.observation.step_count, action, observation: res.observation,
         reward: res.reward, reason: res.info.reason, done: res.done,
@@ -406,7 +413,7 @@ test('a trajectory line rejects what it must: bad step, unknown field, invalid a
 test('password-lockout: loads through the engine, the reference agent wins every variant, a natural play scores 0.98', async () => {
   const env = await createSupportEnv();
   const files = packFiles(LOCKOUT);
-  assert.deepEqual(files.map((f) => f.name), [MISSION_FILE, KB_FILE]);
+  assert.deepEqual(files.map((f) => f.name), [MISSION_FILE, KB_FILE, LEXICON_FILE]);
   const loaded = JSON.parse(env.request(JSON.stringify({ op: 'load_scenarios', files })));
   assert.equal(loaded.ok, true, loaded.error);
   assert.deepEqual(loaded.tasks.map((t) => [t.id, t.ticket_id, t.variants]), [['account_lockout', 'TKT-707', 3]]);
@@ -483,7 +490,7 @@ test('examples/validate-pack.mjs: passes the example pack, lists a broken copy\'
   const script = `${ROOT}examples/validate-pack.mjs`;
   const good = spawnSync(process.execPath, [script, LOCKOUT, '--seeds', '5'], { encoding: 'utf8' });
   assert.equal(good.status, 0, good.stdout + good.stderr);
-  assert.match(good.stdout, /schemas: 2 file\(s\), all valid/);
+  assert.match(good.stdout, /schemas: 3 file\(s\), all valid/);
   assert.match(good.stdout, /reference agent: account_lockout: 5\/5 won/);
 
   const dir = mkdtempSync(`${tmpdir()}/broken-pack-`);
