@@ -36,7 +36,7 @@ constexpr int kGapWordsAnyOrder = 3;
 bool GapFits(const Lexicon& lex, const TextAnalysis& a, int from, int to, bool any_order, int allowed) {
   // Stems, as the tokens carry them ("before" -> "befor").
   static constexpr std::string_view kBlockers[] = {"from", "in", "on", "at", "via", "through", "about", "under",
-                                                   "insid", "within", "by", "for", "with", "after", "befor"};
+                                                   "insid", "within", "by", "for", "after", "befor"};
   auto stem_at = [&](int t) {
     const AnalysisToken& tok = a.tokens[static_cast<std::size_t>(t)];
     return std::string_view(a.stems).substr(tok.stem_begin, tok.stem_size);
