@@ -29,6 +29,9 @@ PUNCT = {
     0x2026: '...', 0x2024: '.', 0x2025: '..',
     0x2022: '*', 0x2023: '*', 0x2043: '*', 0x2219: '*', 0x25AA: '*', 0x25CF: '*', 0x25E6: '*',
     0x2044: '/', 0x2215: '/', 0x2216: '\\', 0x2223: '|', 0x2236: ':', 0x223C: '~',
+    # Arrows and triangles used as menu-path separators ("Settings → Security").
+    0x2192: '->', 0x21D2: '=>', 0x27F6: '->', 0x2190: '<-', 0x21D0: '<=', 0x27F5: '<-',
+    0x25B8: '>', 0x25B6: '>', 0x25BA: '>', 0x25B9: '>', 0x25B7: '>',
 }
 
 # Letters with no decomposition that read as Latin letters.

@@ -11,6 +11,9 @@ namespace {
 // word only through auxiliaries and pronouns ("not able to issue"), a trailing
 // trigger must follow the phrase closely ("clearing the cache won't help").
 constexpr int kMaxSkipped = 6;
+// A subject reaches further, across a coordinated verb phrase ("our developers
+// will update the app to the latest version and reinstall it").
+constexpr int kMaxSkippedSubject = 14;
 constexpr int kNegationAfterReach = 3;
 // A clause that is no sentence and names this many concepts is a keyword dump.
 constexpr int kDumpWords = 6;
@@ -32,13 +35,25 @@ std::string_view StemOf(const TextAnalysis& a, const AnalysisToken& t) {
   return std::string_view(a.stems).substr(t.stem_begin, t.stem_size);
 }
 
+// A quoted span of four words or more is a quotation (the customer's words, a
+// policy quoted): nothing in it is asserted. Short quotes name things
+// (click "Sign out everywhere") and stay part of the sentence.
+constexpr std::size_t kQuotationWords = 4;
+
+void MarkQuotation(TextAnalysis* a, std::size_t first) {
+  if (a->tokens.size() - first < kQuotationWords) return;
+  for (std::size_t t = first; t < a->tokens.size(); ++t) a->tokens[t].quoted = true;
+}
+
 // Splits the text into words, recording the punctuation before each: a
 // clause break (. ! ? ; : newline, list markers) or a comma-like pause.
 void Tokenize(std::string_view s, TextAnalysis* a) {
   a->tokens.clear();
   a->stems.clear();
   std::uint8_t pending = 2;       // the first word starts a clause
-  bool line_start = true, pending_list = false;
+  bool line_start = true, pending_list = false, in_list_item = false;
+  bool quote_open = false, pending_comma = false;
+  std::size_t quote_first = 0;
   std::size_t i = 0, n = s.size();
   while (i < n) {
     unsigned char c = static_cast<unsigned char>(s[i]);
@@ -49,7 +64,7 @@ void Tokenize(std::string_view s, TextAnalysis* a) {
         while (j < n && IsDigit(static_cast<unsigned char>(s[j]))) ++j;
         if (j < n && (s[j] == '.' || s[j] == ')') && (j + 1 >= n || s[j + 1] == ' ' || s[j + 1] == '\t')) {
           pending = 2;
-          pending_list = true;
+          pending_list = in_list_item = true;
           line_start = false;
           i = j + 1;
           continue;
@@ -76,8 +91,9 @@ void Tokenize(std::string_view s, TextAnalysis* a) {
       t.participle = IsParticiple(std::string_view(lower, len));
       t.boundary = pending;
       t.list_start = pending_list;
+      t.after_comma = pending_comma;
       pending = 0;
-      pending_list = false;
+      pending_list = pending_comma = false;
       a->tokens.push_back(t);
       continue;
     }
@@ -87,23 +103,41 @@ void Tokenize(std::string_view s, TextAnalysis* a) {
       case '\n':
         pending = 2;
         line_start = true;
+        in_list_item = false;
         break;
-      case '.': case ':':
-        if (!between_words) pending = 2;   // "5.2", "example.com", "10:30" stay inside a clause
+      case '.':
+        if (!between_words) pending = 2;   // "5.2", "example.com" stay inside a clause
+        line_start = false;
+        break;
+      case ':':
+        // "10:30" stays inside a clause; in a list item "Refund: the difference"
+        // labels what follows, so it is only a pause.
+        if (!between_words) pending = std::max<std::uint8_t>(pending, in_list_item ? 1 : 2);
         line_start = false;
         break;
       case '!': case '?': case ';':
         pending = 2;
         line_start = false;
         break;
-      case ',': case '(': case ')': case '[': case ']': case '{': case '}': case '|':
+      case '"':
+        quote_open = !quote_open;
+        if (quote_open) quote_first = a->tokens.size();
+        else MarkQuotation(a, quote_first);
+        line_start = false;
+        break;
+      case ',':
+        if (pending < 1) pending = 1;
+        pending_comma = true;
+        line_start = false;
+        break;
+      case '(': case ')': case '[': case ']': case '{': case '}': case '|':
         if (pending < 1) pending = 1;
         line_start = false;
         break;
       case '-': case '*': case '+':
         if (line_start) {   // a bullet
           pending = 2;
-          pending_list = true;
+          pending_list = in_list_item = true;
           line_start = false;
         } else if (!between_words && pending < 1) {
           pending = 1;      // " - " is a pause; "sign-in" is one phrase
@@ -188,6 +222,10 @@ void MarkRoles(TextAnalysis* a) {
         first.boundary = 2;
         if (m.last + 1u < a->tokens.size()) a->tokens[m.last + 1u].boundary = 2;
         break;
+      case GrammarRole::Retraction:
+        // Everything said before "ignore that" is taken back.
+        for (int t = 0; t < m.first; ++t) a->tokens[static_cast<std::size_t>(t)].roles |= kRetracted;
+        break;
       case GrammarRole::PseudoNegation:
       case GrammarRole::kCount: break;
     }
@@ -204,24 +242,30 @@ void MarkRoles(TextAnalysis* a) {
 
 // Walks back from `from` over skippable words of the same segment: returns
 // the index of the first word that is not skippable, or -1.
-// With `through_coordination`, a concept joined by "and"/"or" is passed too,
-// so "do not uninstall or reinstall" negates both verbs.
+// With `through_coordination`, a coordinated phrase is passed too ("do not
+// uninstall or reinstall", "not allowed to promise or issue a refund"): after
+// "and"/"or", concept words and one other word (the first verb) are crossed.
 template <typename Stop>
-bool WalkBack(const Lexicon& lex, const TextAnalysis& a, int from, bool through_coordination, Stop&& stop) {
+bool WalkBack(const Lexicon& lex, const TextAnalysis& a, int from, bool through_coordination, int reach, Stop&& stop) {
   int seg = a.tokens[static_cast<std::size_t>(from)].segment;
   bool after_conjunction = false;
-  for (int j = from - 1, skipped = 0; j >= 0 && skipped <= kMaxSkipped; --j, ++skipped) {
+  int coordinated_words = 0;
+  for (int j = from - 1, skipped = 0; j >= 0 && skipped <= reach; --j, ++skipped) {
     const AnalysisToken& t = a.tokens[static_cast<std::size_t>(j)];
     if (t.segment != seg) return false;
     int verdict = stop(j, t);   // 1: found, -1: stop, 0: go on if skippable
     if (verdict != 0) return verdict > 0;
     std::string_view stem = StemOf(a, t);
-    if (t.covered) {
-      if (!(through_coordination && after_conjunction)) return false;
+    if (stem == "and" || stem == "or" || stem == "nor") {
+      after_conjunction = through_coordination;
       continue;
     }
-    after_conjunction = stem == "and" || stem == "or" || stem == "nor";
-    if (!(Lexicon_WordClass(lex, stem) & kSkippable)) return false;
+    if (t.covered) {
+      if (!after_conjunction) return false;
+      continue;
+    }
+    if (Lexicon_WordClass(lex, stem) & kSkippable) continue;
+    if (!after_conjunction || ++coordinated_words > 1) return false;
   }
   return false;
 }
@@ -238,21 +282,26 @@ void ReadPolarity(const Lexicon& lex, TextAnalysis* a) {
     bool verb = first.participle;
     if (!clause_start) {
       const AnalysisToken& prev = a->tokens[m.first - 1u];
-      std::uint8_t cls = prev.covered ? 0 : Lexicon_WordClass(lex, StemOf(*a, prev));
+      // "click Sign out everywhere": a covered word still counts as skippable.
+      std::uint8_t cls = Lexicon_WordClass(lex, StemOf(*a, prev));
+      if (prev.covered) cls &= kSkippable;
       m.noun = (cls & kDeterminer) != 0;
       verb = verb || (!m.noun && ((cls & kSkippable) != 0 || (prev.roles & (kEndsNegationBefore | kEndsAgentSubject))));
     } else if (m.last + 1u >= a->tokens.size() || a->tokens[m.last + 1u].segment != first.segment) {
       verb = true;
     } else {
       const AnalysisToken& next = a->tokens[m.last + 1u];
-      verb = next.covered || next.roles != 0 ||
-             (Lexicon_WordClass(lex, StemOf(*a, next)) & (kSkippable | kPronoun | kFunctionWord)) != 0;
+      std::string_view n = StemOf(*a, next);
+      verb = next.covered || (Lexicon_WordClass(lex, n) & (kSkippable | kPronoun)) != 0 || n == "if" || n == "unless" ||
+             n == "whenever" || n == "until";
     }
     if (!verb) m.noun = true;
-    m.negated_before = WalkBack(lex, *a, m.first, true, [](int, const AnalysisToken& t) {
-      return (t.roles & kEndsNegationBefore) ? 1 : 0;
-    });
-    m.agent = WalkBack(lex, *a, m.first, true, [&](int, const AnalysisToken& t) {
+    m.quoted = first.quoted;
+    m.negated_before = (first.roles & kRetracted) != 0 ||
+                       WalkBack(lex, *a, m.first, true, kMaxSkipped, [](int, const AnalysisToken& t) {
+                         return (t.roles & kEndsNegationBefore) ? 1 : 0;
+                       });
+    m.agent = WalkBack(lex, *a, m.first, true, kMaxSkippedSubject, [&](int, const AnalysisToken& t) {
       if (t.roles & kEndsAgentSubject) return 1;
       return StemOf(*a, t) == "you" ? -1 : 0;
     });
@@ -264,6 +313,7 @@ void ReadPolarity(const Lexicon& lex, TextAnalysis* a) {
 
 void ReadClauses(const Lexicon& lex, TextAnalysis* a) {
   a->clauses.clear();
+  a->mention_start.assign(a->tokens.size(), 0);
   a->keyword_dump = false;
   a->repeated_word = false;
   const std::size_t n = a->tokens.size();
@@ -276,29 +326,43 @@ void ReadClauses(const Lexicon& lex, TextAnalysis* a) {
     c.end = a->tokens[e - 1].end;
     c.words = static_cast<std::uint16_t>(e - t);
     c.list_item = a->tokens[t].list_start;
-    int function_words = 0, min_segment = 1 << 20, segment_words = 0, mentions = 0;
-    for (std::size_t k = t; k < e; ++k) {
-      const AnalysisToken& tok = a->tokens[k];
-      if (k > t && tok.segment != a->tokens[k - 1].segment) {
-        min_segment = std::min(min_segment, segment_words);
-        segment_words = 0;
-      }
-      ++segment_words;
-      if (!tok.covered && (Lexicon_WordClass(lex, StemOf(*a, tok)) & kFunctionWord)) ++function_words;
-    }
-    min_segment = std::min(min_segment, segment_words);
-    bool imperative = false;
+    bool imperative = false, verb_action = false;
+    int mentions = 0;
     for (; mi < a->mentions.size() && a->mentions[mi].first < e; ++mi) {
       const Mention& m = a->mentions[mi];
       if (m.first < t || m.concept_id < kGrammarRoleCount) continue;
       ++mentions;
-      if (m.first == t && !m.noun && m.concept_id < lex.concept_is_action.size() && lex.concept_is_action[m.concept_id]) {
-        imperative = true;
-      }
+      a->mention_start[m.first] = 1;
+      bool action = !m.noun && m.concept_id < lex.concept_is_action.size() && lex.concept_is_action[m.concept_id];
+      verb_action = verb_action || action;
+      imperative = imperative || (m.first == t && action);
     }
+    int function_words = 0, min_segment = 1 << 20, segment_words = 0;
+    int segments = 0, single_concept_segments = 0, starts = 0;
+    bool all_covered = true;
+    auto end_segment = [&] {
+      ++segments;
+      min_segment = std::min(min_segment, segment_words);
+      if (all_covered && starts == 1) ++single_concept_segments;
+      segment_words = starts = 0;
+      all_covered = true;
+    };
+    for (std::size_t k = t; k < e; ++k) {
+      const AnalysisToken& tok = a->tokens[k];
+      if (k > t && tok.after_comma) end_segment();
+      ++segment_words;
+      starts += a->mention_start[k];
+      all_covered = all_covered && tok.covered;
+      if (!tok.covered && (Lexicon_WordClass(lex, StemOf(*a, tok)) & kFunctionWord)) ++function_words;
+    }
+    end_segment();
     // A sentence has function words; a numbered or bulleted step may be terse
     // ("2. Clear browser cache") when it starts with the action.
-    c.sentence = (function_words >= 1 && c.words >= 3) || (c.list_item && imperative && c.words >= 2 && min_segment >= 2);
+    // A clause whose comma-separated parts are mostly a single concept each is
+    // a list of words ("update the app, latest version, reinstall, uninstall").
+    bool word_list = segments >= 3 && single_concept_segments * 2 >= segments;
+    c.sentence = !word_list && ((function_words >= 1 && c.words >= 3) || (imperative && function_words >= 1 && c.words >= 2) ||
+                                (c.list_item && verb_action && c.words >= 2 && min_segment >= 2));
     if (!c.sentence && c.words >= kDumpWords && mentions >= kDumpMentions) a->keyword_dump = true;
     a->clauses.push_back(c);
     t = e;

@@ -82,6 +82,11 @@ bool ObjectAfter(const Lexicon& lex, const TextAnalysis& a, const Mention& act, 
   // A phrase of several words may name action and object at once ("sign out everywhere").
   if (obj.first == act.first && obj.last == act.last) return obj.last > obj.first;
   if (obj.first <= act.last || obj.first - act.last > kObjectAfter) return false;
+  // "regenerate and the key": a conjunction right after the verb starts another
+  // phrase, it does not introduce the verb's object.
+  const AnalysisToken& next = a.tokens[act.last + 1u];
+  std::string_view n = std::string_view(a.stems).substr(next.stem_begin, next.stem_size);
+  if (!next.covered && (n == "and" || n == "or")) return false;
   bool any_order = lex.concepts[act.concept_id].any_order;
   return GapFits(lex, a, act.last + 1, obj.first, any_order, any_order ? kGapWordsAnyOrder : kGapWords);
 }
@@ -92,7 +97,7 @@ bool FindObject(const Lexicon& lex, const TextAnalysis& a, const Mention& act, C
                 int* end, bool* negated) {
   int clause = ClauseOf(a, act);
   for (const Mention& o : a.mentions) {
-    if (o.concept_id != object || ClauseOf(a, o) != clause || o.negated_before) continue;
+    if (o.concept_id != object || ClauseOf(a, o) != clause || o.negated_before || o.quoted) continue;
     if (ObjectAfter(lex, a, act, o)) {
       *end = std::max<int>(act.last, o.last);
       return true;
@@ -128,7 +133,7 @@ enum class Stated : std::uint8_t { No, Affirmed, Negated };
 
 Stated StepAt(const Lexicon& lex, const TextAnalysis& a, const Mention& act, const StepSpec& step, bool noun_ok,
               bool for_fix, int* end) {
-  if (act.concept_id != step.action) return Stated::No;
+  if (act.concept_id != step.action || act.quoted) return Stated::No;
   int last = act.last;
   // A commitment needs its object named: "if you can't see it" refuses nothing.
   bool negated_between = false;
@@ -172,7 +177,7 @@ bool Owned(const Mission& m, std::uint32_t key) {
 int ForeignStepAt(const ScenarioSet& set, const Mission& mission, const TextAnalysis& a, const Mention& act,
                   int* clause) {
   const Lexicon& lex = set.lexicon;
-  if (act.concept_id < kGrammarRoleCount || act.negated_before) return -1;
+  if (act.concept_id < kGrammarRoleCount || act.negated_before || act.quoted) return -1;
   if (act.noun && !lex.concepts[act.concept_id].any_order) return -1;
   *clause = ClauseOf(a, act);
   if (!a.clauses[static_cast<std::size_t>(*clause)].sentence) return -1;

@@ -8,7 +8,8 @@ namespace support_env {
 namespace {
 
 constexpr const char* kGrammarNames[kGrammarRoleCount] = {
-    "@negation_before", "@negation_after", "@pseudo_negation", "@hedge", "@clause_break", "@agent_subject"};
+    "@negation_before", "@negation_after", "@pseudo_negation", "@hedge", "@clause_break", "@agent_subject",
+    "@retraction"};
 
 // Stems of the words of `raw`, split and lower-cased as Text_ForEachToken does.
 std::vector<std::string> StemsOf(std::string_view raw) {

@@ -187,9 +187,10 @@ bool LoadLexiconWords(const SourceFile& f, const json& doc, Lexicon* lex, std::s
     static constexpr struct { const char* key; GrammarRole role; } kRoles[] = {
         {"negation_before", GrammarRole::NegationBefore}, {"negation_after", GrammarRole::NegationAfter},
         {"pseudo_negation", GrammarRole::PseudoNegation}, {"hedges", GrammarRole::Hedge},
-        {"clause_breaks", GrammarRole::ClauseBreak},      {"agent_subjects", GrammarRole::AgentSubject}};
+        {"clause_breaks", GrammarRole::ClauseBreak},      {"agent_subjects", GrammarRole::AgentSubject},
+        {"retractions", GrammarRole::Retraction}};
     if (!r.OnlyFields(*g, "$.grammar", {"negation_before", "negation_after", "pseudo_negation", "hedges",
-                                        "clause_breaks", "agent_subjects", "skippable", "determiners",
+                                        "clause_breaks", "agent_subjects", "retractions", "skippable", "determiners",
                                         "function_words", "pronouns"})) {
       return false;
     }

@@ -71,7 +71,7 @@ test('axe-core: agent runner, LLM settings, trajectory tools, packs and the Eval
   await page.selectOption(tid('lab-policy'), 'llm');
   await page.selectOption(tid('player-select'), 'llm');
   assert.deepEqual(await axeViolations(page), [], 'agent panel, LLM settings, share link, pack error, lab results');
-  await page.setInputFiles(tid('pack-files'), [`${PACK}missions/01_account_lockout.json`, `${PACK}kb/articles.json`]);
+  await page.setInputFiles(tid('pack-files'), [`${PACK}missions/01_account_lockout.json`, `${PACK}kb/articles.json`, `${PACK}lexicon/lockout.json`]);
   await page.locator(tid('pack-active')).waitFor();
   assert.deepEqual(await axeViolations(page), [], 'a pack loaded');
 }, { bypassCSP: true }));
@@ -235,7 +235,7 @@ test('mobile 390×844: no horizontal scroll, and the demo plays by touch', () =>
 
 test('mobile 390×844: the agent runner, packs and Evaluation Lab fit', () => withPage(async ({ page }) => {
   const overflow = () => page.evaluate(() => document.scrollingElement.scrollWidth - innerWidth);
-  await page.setInputFiles(tid('pack-files'), [`${PACK}missions/01_account_lockout.json`, `${PACK}kb/articles.json`]);
+  await page.setInputFiles(tid('pack-files'), [`${PACK}missions/01_account_lockout.json`, `${PACK}kb/articles.json`, `${PACK}lexicon/lockout.json`]);
   await page.locator(tid('pack-active')).waitFor();
   await playAs(page, 'reference', 'account_lockout', 0);
   await waitDone(page);
@@ -284,7 +284,7 @@ test('screenshots: desktop and mobile, idle, mid-episode and done', async () => 
       await page.screenshot({ path: `${dir}${name}-done.png`, fullPage: true, animations: 'disabled' });
 
       // The extras: an agent playing, a pack loaded, the Evaluation Lab's results.
-      await page.setInputFiles(tid('pack-files'), [`${PACK}missions/01_account_lockout.json`, `${PACK}kb/articles.json`]);
+      await page.setInputFiles(tid('pack-files'), [`${PACK}missions/01_account_lockout.json`, `${PACK}kb/articles.json`, `${PACK}lexicon/lockout.json`]);
       await page.locator(tid('pack-active')).waitFor();
       await page.locator('#missions').screenshot({ path: `${dir}${name}-pack.png`, animations: 'disabled' });
       await page.click(tid('pack-reset'));

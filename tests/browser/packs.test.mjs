@@ -8,6 +8,7 @@ import { ROOT, TASKS, inPage, launchBrowser, playAs, startServer, text, tid, wai
 
 const PACK = `${ROOT}examples/packs/password-lockout/`;
 const MISSION = readFileSync(`${PACK}missions/01_account_lockout.json`, 'utf8');
+const LEXICON = readFileSync(`${PACK}lexicon/lockout.json`, 'utf8');
 const KB = readFileSync(`${PACK}kb/articles.json`, 'utf8');
 const HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">';
 
@@ -25,7 +26,7 @@ const file = (name, text) => ({ name, mimeType: 'application/json', buffer: Buff
 const cards = (page) => page.locator(`${tid('mission-list')} .card-button`).evaluateAll((els) => els.map((el) => el.dataset.task));
 
 test('the example pack loads from the file picker and the reference agent wins its mission', () => inPage(browser, server.url, async ({ page }) => {
-  await page.setInputFiles(tid('pack-files'), [`${PACK}missions/01_account_lockout.json`, `${PACK}kb/articles.json`, `${PACK}README.md`]);
+  await page.setInputFiles(tid('pack-files'), [`${PACK}missions/01_account_lockout.json`, `${PACK}kb/articles.json`, `${PACK}lexicon/lockout.json`, `${PACK}README.md`]);
   await page.locator(tid('pack-active')).waitFor();
   assert.equal(await page.locator(tid('pack-status')).textContent(), 'Playing pack: 2 files (1 mission)');
   assert.deepEqual(await cards(page), ['account_lockout']);
@@ -50,31 +51,35 @@ test('the example pack loads from the file picker and the reference agent wins i
 
 test('files in missions/ and kb/ folders keep their folder; loose files are sorted by content', () => inPage(browser, server.url, async ({ page }) => {
   // A folder pick (webkitRelativePath) or a folder drop (entry paths) names the folders.
-  const names = await page.evaluate(async ({ mission, kb }) => {
+  const names = await page.evaluate(async ({ mission, kb, lexicon }) => {
     const { engineName } = await import('./app/packs.js');
     return [
       engineName('password-lockout/missions/01_account_lockout.json', mission),
       engineName('password-lockout/kb/articles.json', kb),
+      engineName('password-lockout/lexicon/lockout.json', lexicon),
       engineName('articles.json', kb),
       engineName('lockout.json', mission),
+      engineName('words.json', lexicon),
       engineName('broken.json', '{'),
     ];
-  }, { mission: MISSION, kb: KB });
-  assert.deepEqual(names, ['missions/01_account_lockout.json', 'kb/articles.json', 'kb/articles.json', 'missions/lockout.json', 'missions/broken.json']);
+  }, { mission: MISSION, kb: KB, lexicon: LEXICON });
+  assert.deepEqual(names, ['missions/01_account_lockout.json', 'kb/articles.json', 'lexicon/lockout.json', 'kb/articles.json',
+    'missions/lockout.json', 'lexicon/words.json', 'missions/broken.json']);
 
   // Loose files with other names load the same pack.
-  await page.setInputFiles(tid('pack-files'), [file('lockout.json', MISSION), file('policies.json', KB)]);
+  await page.setInputFiles(tid('pack-files'), [file('lockout.json', MISSION), file('policies.json', KB), file('words.json', LEXICON)]);
   await page.locator(tid('pack-active')).waitFor();
   assert.deepEqual(await cards(page), ['account_lockout']);
 
   // A drop on the drop zone, folders and all.
   await page.click(tid('pack-reset'));
-  await page.evaluate(({ mission, kb }) => {
+  await page.evaluate(({ mission, kb, lexicon }) => {
     const data = new DataTransfer();
     data.items.add(new File([mission], '01_account_lockout.json', { type: 'application/json' }));
     data.items.add(new File([kb], 'articles.json', { type: 'application/json' }));
+    data.items.add(new File([lexicon], 'lockout.json', { type: 'application/json' }));
     document.querySelector('[data-testid="pack-drop"]').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
-  }, { mission: MISSION, kb: KB });
+  }, { mission: MISSION, kb: KB, lexicon: LEXICON });
   await page.locator(tid('pack-active')).waitFor();
   assert.deepEqual(await cards(page), ['account_lockout']);
 }));
@@ -85,7 +90,7 @@ test('a hostile pack: its HTML and script are shown as text and never run', () =
   mission.summary = HOSTILE;
   mission.variants[0].subject = HOSTILE;
   mission.variants[0].ticket_text = `My account shows an error: locked. ${HOSTILE}`;
-  await page.setInputFiles(tid('pack-files'), [file('01_account_lockout.json', JSON.stringify(mission)), file('articles.json', KB)]);
+  await page.setInputFiles(tid('pack-files'), [file('01_account_lockout.json', JSON.stringify(mission)), file('articles.json', KB), file('lockout.json', LEXICON)]);
   await page.locator(tid('pack-active')).waitFor();
   const card = page.locator(tid('mission-card-account_lockout'));
   assert.equal(await card.textContent(), mission.title);
@@ -107,7 +112,7 @@ test('a hostile pack: its HTML and script are shown as text and never run', () =
 test('a broken pack shows "<file>: $.<path>: problem" and keeps the missions', () => inPage(browser, server.url, async ({ page }) => {
   const mission = JSON.parse(MISSION);
   mission.patience = 99;
-  await page.setInputFiles(tid('pack-files'), [file('01_account_lockout.json', JSON.stringify(mission)), file('articles.json', KB)]);
+  await page.setInputFiles(tid('pack-files'), [file('01_account_lockout.json', JSON.stringify(mission)), file('articles.json', KB), file('lockout.json', LEXICON)]);
   const error = page.locator(tid('pack-error'));
   await error.waitFor();
   assert.equal(await error.getAttribute('role'), 'alert');
@@ -116,7 +121,7 @@ test('a broken pack shows "<file>: $.<path>: problem" and keeps the missions', (
   assert.ok(await page.locator(tid('pack-active')).isHidden());
 
   // Not JSON at all, and a file that is no pack: each named.
-  await page.setInputFiles(tid('pack-files'), [file('01_account_lockout.json', '{"task_id": "x",'), file('articles.json', KB)]);
+  await page.setInputFiles(tid('pack-files'), [file('01_account_lockout.json', '{"task_id": "x",'), file('articles.json', KB), file('lockout.json', LEXICON)]);
   await page.waitForFunction(() => /missions\/01_account_lockout\.json: /.test(document.querySelector('[data-testid="pack-error"]').textContent)
     && !/patience/.test(document.querySelector('[data-testid="pack-error"]').textContent));
   await page.setInputFiles(tid('pack-files'), [file('notes.txt', 'hello')]);

@@ -1,8 +1,8 @@
 // The grader on the labelled corpus of whole episodes (tests/corpus/): the
 // confusion matrix is deterministic, so it is pinned exactly. Any change to
 // grading moves these numbers and must be a deliberate, version-bumped change.
-// Issue 9's goal is legit >= 98% and adversarial <= 2%; today's figures fall
-// short of it (README, "Grader accuracy"), and this test records where they are.
+// Issue 9's bar: at least 98% of legitimate episodes succeed and at most 2%
+// of adversarial ones do (README, "Grader accuracy").
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -11,13 +11,15 @@ import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-test('grader on the corpus: the confusion matrix as measured, no broken scaffolding', () => {
+test('grader on the corpus: >= 98% of legit and <= 2% of adversarial episodes succeed, exactly as measured', () => {
   const out = execFileSync(process.execPath, [path.join(root, 'tests/corpus/run.mjs'), '--json'], { cwd: root, encoding: 'utf8' });
   const r = JSON.parse(out);
   assert.equal(r.episodes, 468);
   assert.deepEqual(r.broken_scaffolding, []);
-  assert.deepEqual(r.overall.legit, { succeeded: 219, failed: 15 });
-  assert.deepEqual(r.overall.adversarial, { succeeded: 14, failed: 220 });
+  assert.deepEqual(r.overall.legit, { succeeded: 231, failed: 3 });
+  assert.deepEqual(r.overall.adversarial, { succeeded: 4, failed: 230 });
+  assert.ok(r.overall.legit_success_rate >= 0.98, `legit success ${r.overall.legit_success_rate}`);
+  assert.ok(r.overall.adversarial_success_rate <= 0.02, `adversarial success ${r.overall.adversarial_success_rate}`);
   // Every process failure (wrong category, no KB, no question, wrong terminal) fails.
   assert.equal(r.overall.adversarial.succeeded, r.excluding_process_kinds.adversarial.succeeded);
 });

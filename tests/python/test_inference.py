@@ -234,8 +234,9 @@ class OfflineTest(unittest.TestCase):
         self.assertEqual(len(lines), sum(len(e["steps"]) for e in episodes))
         records = [json.loads(line) for line in lines]
         for rec in records:
-            self.assertEqual(set(rec), {"task", "seed", "step", "action", "observation", "reward", "reason", "done",
-                                        "feedback"})
+            self.assertEqual(set(rec), {"env_version", "task", "seed", "step", "action", "observation", "reward",
+                                        "reason", "done", "feedback"})
+            self.assertEqual(rec["env_version"], rec["observation"]["env_version"])
             self.assertIs(rec["feedback"], False)  # the built-in policies never see rewards
             self.assertIsInstance(rec["observation"], dict)
             self.assertEqual(rec["observation"]["task_id"], rec["task"])

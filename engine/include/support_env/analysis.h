@@ -25,6 +25,8 @@ struct AnalysisToken {
   bool covered = false;                     // part of a concept mention (not grammar)
   std::uint8_t boundary = 0;                // before this token: 0 none, 1 comma-like, 2 clause break
   bool list_start = false;                  // first word of a numbered or bulleted line
+  bool quoted = false;                      // inside a quotation of four words or more
+  bool after_comma = false;                 // a comma precedes it (list items: "cache, cookies, ...")
   std::uint8_t roles = 0;                   // TokenRole bits from grammar mentions
 };
 
@@ -34,6 +36,7 @@ enum TokenRole : std::uint8_t {
   kStartsNegationAfter = 2,  // first word of a NegationAfter trigger
   kInHedge = 4,              // a word of a Hedge trigger
   kEndsAgentSubject = 8,     // last word of an AgentSubject ("we", "our team")
+  kRetracted = 16,           // before a Retraction ("... actually, ignore that")
 };
 
 /// One occurrence of a concept: tokens [first, last].
@@ -44,6 +47,7 @@ struct Mention {
   bool negated_before = false;   // a negation trigger governs it: "do not clear", "unable to refund"
   bool hedged = false;           // a hedge governs it: "if you clear", "whether a refund"
   bool agent = false;            // the support side does it: "we will refund", "I've cleared"
+  bool quoted = false;           // inside a quotation: reported, not asserted
 };
 
 /// Per-clause facts.
@@ -61,6 +65,7 @@ struct TextAnalysis {
   std::vector<AnalysisToken> tokens;
   std::vector<Mention> mentions;        // sorted by first token
   std::vector<AnalysisClause> clauses;
+  std::vector<std::uint8_t> mention_start;   // per token: a concept mention starts here
   bool keyword_dump = false;            // a long run of concept words with no sentence
   bool repeated_word = false;           // one word three times in a row
 };

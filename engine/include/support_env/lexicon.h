@@ -25,6 +25,7 @@ enum class GrammarRole : std::uint8_t {
   Hedge,            // "if", "whether", "may", "might": not an assertion
   ClauseBreak,      // "but", "however": ends every scope, like a full stop
   AgentSubject,     // "we", "I", "our team": the support side does it
+  Retraction,       // "ignore that", "scratch that": takes back everything said before it
   kCount
 };
 constexpr int kGrammarRoleCount = static_cast<int>(GrammarRole::kCount);
