@@ -198,6 +198,10 @@ Cents Terminal(Episode* ep, const Action& a) {
   ep->done = true;
   ep->outcome = escalate ? Outcome::Escalated : Outcome::Resolved;
 
+  auto check = [&](std::string_view requirement, bool met) {
+    if (ep->check_count < kMaxChecks) ep->checks[ep->check_count++] = Check{requirement, met};
+  };
+  check("the terminal action is the one this ticket's policy calls for", a.type == m.correct_terminal);
   if (a.type != m.correct_terminal) {
     ep->sentiment = Sentiment::Angry;
     AddLine(ep, Role::Customer, m.customer.after_failure);
@@ -216,10 +220,24 @@ Cents Terminal(Episode* ep, const Action& a) {
   };
   if (!ep->classified) unmet("the ticket was never classified");
   else if (ep->category != m.correct_category) unmet("the latest classification is not the ticket's category");
-  if (req.kb_article_retrieved && !ep->relevant_article_retrieved) unmet("the relevant knowledge-base article was never retrieved");
-  if (req.clarifying_question_asked && ep->questions_asked == 0) unmet("no clarifying question was asked first");
+  check("the ticket is classified as its category", ep->classified && ep->category == m.correct_category);
+  if (req.kb_article_retrieved) {
+    if (!ep->relevant_article_retrieved) unmet("the relevant knowledge-base article was never retrieved");
+    check("the relevant knowledge-base article was retrieved", ep->relevant_article_retrieved);
+  }
+  if (req.clarifying_question_asked) {
+    if (ep->questions_asked == 0) unmet("no clarifying question was asked first");
+    check("a clarifying question was asked first", ep->questions_asked > 0);
+  }
   ep->failures.clear();
-  if (!Grader_CheckMessage(*ep->scenarios, m, a.text, &ep->grader, &ep->failures)) unmet(ep->failures.c_str());
+  GraderChecks graded;
+  if (!Grader_CheckMessage(*ep->scenarios, m, a.text, &ep->grader, &ep->failures, &graded)) unmet(ep->failures.c_str());
+  for (std::size_t i = 0; i < req.must_state.size(); ++i) {
+    check(req.must_state[i].describe, (graded.fixes_stated >> i) & 1u);
+  }
+  if (!req.must_not_state.empty()) check("the message promises nothing the policy forbids", graded.nothing_forbidden);
+  if (!req.must_state.empty()) check("the message answers this ticket, not another problem", graded.answers_ticket);
+  check("the message is plain sentences (no markup, no keyword list)", graded.plain_sentences);
 
   if (met) {
     ep->success = true;
@@ -275,6 +293,7 @@ bool Episode_Reset(Episode* ep, int mission_index, std::uint64_t seed) {
   ep->cumulative = 0;
   ep->reward_count = 0;
   ep->line_count = 0;
+  ep->check_count = 0;
   ep->has_error = false;
   ep->last_error.clear();
   ep->reason.clear();
@@ -284,6 +303,7 @@ bool Episode_Reset(Episode* ep, int mission_index, std::uint64_t seed) {
 
 StepResult Episode_Step(Episode* ep, const Action& action) {
   if (ep->mission == nullptr || ep->done) return NotAccepted(ep);
+  ep->check_count = 0;
   if (const char* error = CheckText(action)) return Episode_StepInvalid(ep, error);
   if (action.type == ActionType::AskClarifyingQuestion) {
     Text_Canonicalize(action.text, &ep->grader.canonical);
@@ -308,6 +328,7 @@ StepResult Episode_Step(Episode* ep, const Action& action) {
 
 StepResult Episode_StepInvalid(Episode* ep, std::string_view error) {
   if (ep->mission == nullptr || ep->done) return NotAccepted(ep);
+  ep->check_count = 0;
   ++ep->step_count;
   ep->has_error = true;
   ep->last_error.assign(error.data(), error.size());

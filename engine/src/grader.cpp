@@ -230,15 +230,22 @@ void Grader_AssertedSteps(const Lexicon& lex, const TextAnalysis& a, std::vector
 }
 
 bool Grader_CheckMessage(const ScenarioSet& set, const Mission& mission, std::string_view message,
-                         GraderScratch* scratch, std::string* failures) {
+                         GraderScratch* scratch, std::string* failures, GraderChecks* checks) {
   const Requirements& req = mission.requirements;
   const std::size_t before = failures->size();
+  GraderChecks local;
+  GraderChecks& out = checks != nullptr ? *checks : local;
+  out = GraderChecks{};
   if (Text_IsBlank(message)) {
-    if (!req.must_state.empty()) AppendFailure(failures, "the message is empty");
+    if (!req.must_state.empty()) {
+      out.plain_sentences = false;
+      AppendFailure(failures, "the message is empty");
+    }
     return failures->size() == before;
   }
   Text_Canonicalize(message, &scratch->canonical);
   if (Text_HasMarkup(scratch->canonical)) {
+    out.plain_sentences = false;
     AppendFailure(failures, "the message contains HTML/XML markup (a tag or a comment): a customer reads plain text");
   }
   const Lexicon& lex = set.lexicon;
@@ -246,24 +253,28 @@ bool Grader_CheckMessage(const ScenarioSet& set, const Mission& mission, std::st
   Analysis_Run(lex, scratch->canonical, &a);
 
   for (int index : req.must_not_state) {
-    const Commitment& c = lex.commitments[static_cast<std::size_t>(index)];
-    int clause = FindCommitment(lex, a, c);
+    const Commitment& commitment = lex.commitments[static_cast<std::size_t>(index)];
+    int clause = FindCommitment(lex, a, commitment);
     if (clause < 0) continue;
-    std::string& f = *failures;
+    out.nothing_forbidden = false;
     AppendFailure(failures, "the message ");
-    f.append(c.describe);
-    f.append(": '").append(Analysis_Quote(a, clause, kQuoteBytes)).append("'");
+    failures->append(commitment.describe);
+    failures->append(": '").append(Analysis_Quote(a, clause, kQuoteBytes)).append("'");
   }
   if (req.must_state.empty()) return failures->size() == before;   // a free-form note
 
   if (a.keyword_dump || a.repeated_word) {
+    out.plain_sentences = false;
     AppendFailure(failures, a.repeated_word ? "the message repeats words to stuff keywords"
                                             : "the message is a list of words, not sentences to the customer");
   }
-  for (const StatedFix& fix : req.must_state) {
+  for (std::size_t i = 0; i < req.must_state.size(); ++i) {
+    const StatedFix& fix = req.must_state[i];
     bool stated = std::any_of(fix.any.begin(), fix.any.end(),
                               [&](const StepSpec& step) { return Grader_StatesStep(lex, a, step); });
-    if (!stated) {
+    if (stated) {
+      out.fixes_stated |= 1u << i;
+    } else {
       AppendFailure(failures, "the message does not ");
       failures->append(fix.describe);
     }
@@ -272,6 +283,7 @@ bool Grader_CheckMessage(const ScenarioSet& set, const Mission& mission, std::st
     int clause = 0;
     int article = ForeignStepAt(set, mission, a, m, &clause);
     if (article < 0) continue;
+    out.answers_ticket = false;
     const KbArticle& art = set.kb.articles[static_cast<std::size_t>(article)];
     AppendFailure(failures, "the message prescribes the fix of another problem (");
     failures->append(art.id).append(", \"").append(art.title).append("\"), so it does not answer this ticket: '");

@@ -319,6 +319,18 @@ const std::string& StepResponse(Session* s, const StepResult& r) {
   w.String(r.reason);
   w.Raw(",\"valid\":");
   w.Bool(r.valid);
+  const Episode& ep = s->episode;
+  if (ep.check_count > 0) {   // a terminal step: the checklist of requirements
+    w.Raw(",\"checks\":[");
+    for (int i = 0; i < ep.check_count; ++i) {
+      w.Raw(i == 0 ? "{\"requirement\":" : ",{\"requirement\":");
+      w.String(ep.checks[i].requirement);
+      w.Raw(",\"met\":");
+      w.Bool(ep.checks[i].met);
+      w.Raw("}");
+    }
+    w.Raw("]");
+  }
   w.Raw("}}");
   return s->response;
 }

@@ -377,6 +377,9 @@ bool LoadMission(const SourceFile& f, const ArticleIds& ids, Lexicon* lex, Missi
   const json* must = r.Field(*req, "$.requirements", "must_state");
   if (must == nullptr) return false;
   if (!must->is_array()) return r.Fail("$.requirements.must_state", "expected an array of {\"describe\", \"any\": [steps]}");
+  if (must->size() > kMaxStatedFixes) {
+    return r.Fail("$.requirements.must_state", "more than " + std::to_string(kMaxStatedFixes) + " fixes");
+  }
   for (std::size_t i = 0; i < must->size(); ++i) {
     std::string p = "$.requirements.must_state[" + std::to_string(i) + "]";
     StatedFix fix;

@@ -280,3 +280,31 @@ TEST_CASE("grader verdicts say what failed in words a person can act on", "[grad
   CHECK(Sound("digital_refund", ""));            // an escalation note is optional
   CHECK(Failures("billing_receipt", "   ") == "the message is empty");
 }
+
+TEST_CASE("grader checklist: a terminal step lists each requirement and whether it held", "[grader]") {
+  Env env("plan_refund_difference");
+  Classify(env.ep, Category::RefundRequest);
+  Resolve(env.ep, "I have switched you to the monthly plan. The difference is kept as account credit.");
+  std::vector<std::pair<std::string, bool>> got;
+  for (int i = 0; i < env.ep.check_count; ++i) got.emplace_back(env.ep.checks[i].requirement, env.ep.checks[i].met);
+  std::vector<std::pair<std::string, bool>> want = {
+      {"the terminal action is the one this ticket's policy calls for", true},
+      {"the ticket is classified as its category", true},
+      {"the relevant knowledge-base article was retrieved", false},
+      {"tell the customer they are switched to the monthly plan", true},
+      {"tell the customer the price difference is refunded to the original payment method", false},
+      {"the message promises nothing the policy forbids", false},
+      {"the message answers this ticket, not another problem", true},
+      {"the message is plain sentences (no markup, no keyword list)", true},
+  };
+  CHECK(got == want);
+  // A wrong terminal action: that is the whole checklist.
+  Env wrong("digital_refund");
+  Resolve(wrong.ep, "We will look into it.");
+  REQUIRE(wrong.ep.check_count == 1);
+  CHECK_FALSE(wrong.ep.checks[0].met);
+  // Non-terminal steps carry no checklist.
+  Env other("billing_receipt");
+  Classify(other.ep, Category::Billing);
+  CHECK(other.ep.check_count == 0);
+}

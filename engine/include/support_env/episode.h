@@ -34,6 +34,18 @@ struct StepResult {
   std::string_view reason;
 };
 
+/// One line of a terminal step's checklist: a requirement and whether it held.
+/// `requirement` points into the scenario set or a literal; it stays valid
+/// while the scenario set lives.
+struct Check {
+  std::string_view requirement;
+  bool met = false;
+};
+
+/// Most checklist lines: the action, the category, the article, the question,
+/// every stated fix, and three message checks.
+constexpr int kMaxChecks = 7 + static_cast<int>(kMaxStatedFixes);
+
 /// Upper bound of conversation lines: the ticket, then at most three per step.
 constexpr int kMaxConversationLines = 1 + 3 * kMaxSteps;
 
@@ -70,6 +82,8 @@ struct Episode {
   bool has_error = false;                   // the last action was invalid
   std::string last_error;
   std::string reason;                       // reason of the last step
+  Check checks[kMaxChecks];                 // the last step's checklist (terminal steps only)
+  int check_count = 0;
   GraderScratch grader;                     // grader work buffers
   std::string failures;                     // what the last terminal message failed
 };

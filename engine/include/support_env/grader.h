@@ -21,11 +21,23 @@ struct GraderScratch {
   TextAnalysis analysis;
 };
 
+/// Which message requirements held, for a checklist (see Episode::checks).
+struct GraderChecks {
+  std::uint32_t fixes_stated = 0;   // bit i: requirements.must_state[i] is stated
+  bool nothing_forbidden = true;    // no commitment of must_not_state is made
+  bool answers_ticket = true;       // no other article's fix step
+  bool plain_sentences = true;      // no markup, no keyword list or repeated words
+};
+
+/// Most fixes a mission may require (a bit each in GraderChecks::fixes_stated).
+constexpr std::size_t kMaxStatedFixes = 32;
+
 /// Checks `message` for `mission`. Returns true when it is sound; otherwise
 /// appends to `failures` what failed, in words a person can act on, joined by
-/// "; " ("the message does not tell the customer to sign in again").
+/// "; " ("the message does not tell the customer to sign in again"). `checks`
+/// (may be null) receives which requirement held.
 bool Grader_CheckMessage(const ScenarioSet& set, const Mission& mission, std::string_view message,
-                         GraderScratch* scratch, std::string* failures);
+                         GraderScratch* scratch, std::string* failures, GraderChecks* checks = nullptr);
 
 /// True when `text` (canonical) asserts `step` as a fix: the action, not
 /// negated, applied to the object in one clause that reads as a sentence.
