@@ -186,10 +186,12 @@ test('hostile text is shown literally and creates no element', () => withPage(as
   page.on('dialog', async (dialog) => { dialogs++; await dialog.dismiss(); });
   const hostile = '<img src=x onerror=alert(1)><script>alert(2)</script><b>bold</b>';
   await startMission(page, 'billing_receipt', 0);
-  await act(page, { action_type: 'ask_clarifying_question', message_to_customer: hostile });
+  // A question in words (the engine refuses one that asks nothing), wrapped in markup.
+  const question = `${hostile} What happened?`;
+  await act(page, { action_type: 'ask_clarifying_question', message_to_customer: question });
   await act(page, { action_type: 'search_kb', search_query: hostile });
   const agentLine = page.locator(`${tid('conversation')} .msg-agent .msg-text`).first();
-  assert.equal(await agentLine.innerText(), hostile);
+  assert.equal(await agentLine.innerText(), question);
   const created = await page.evaluate(() => ({
     img: document.querySelectorAll('img').length,
     b: document.querySelectorAll('[data-testid="demo"] b').length,

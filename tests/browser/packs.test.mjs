@@ -28,7 +28,7 @@ const cards = (page) => page.locator(`${tid('mission-list')} .card-button`).eval
 test('the example pack loads from the file picker and the reference agent wins its mission', () => inPage(browser, server.url, async ({ page }) => {
   await page.setInputFiles(tid('pack-files'), [`${PACK}missions/01_account_lockout.json`, `${PACK}kb/articles.json`, `${PACK}lexicon/lockout.json`, `${PACK}README.md`]);
   await page.locator(tid('pack-active')).waitFor();
-  assert.equal(await page.locator(tid('pack-status')).textContent(), 'Playing pack: 2 files (1 mission)');
+  assert.equal(await page.locator(tid('pack-status')).textContent(), 'Playing pack: 3 files (1 mission)');
   assert.deepEqual(await cards(page), ['account_lockout']);
   assert.equal(await text(page, 'mission-count'), '1');
   assert.match(await page.locator('#missions-title').textContent(), /^1 Ticket Mission$/);
