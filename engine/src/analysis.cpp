@@ -15,6 +15,8 @@ constexpr int kMaxSkipped = 6;
 // will update the app to the latest version and reinstall it").
 constexpr int kMaxSkippedSubject = 14;
 constexpr int kNegationAfterReach = 3;
+// Words of a conditional between commas that still governs the next phrase.
+constexpr int kShortConditional = 4;
 // A clause that is no sentence and names this many concepts is a keyword dump.
 constexpr int kDumpWords = 6;
 constexpr int kDumpMentions = 4;
@@ -305,8 +307,16 @@ void ReadPolarity(const Lexicon& lex, TextAnalysis* a) {
       if (t.roles & kEndsAgentSubject) return 1;
       return StemOf(*a, t) == "you" ? -1 : 0;
     });
-    for (int j = m.first - 1; j >= 0 && a->tokens[static_cast<std::size_t>(j)].segment == first.segment; --j) {
+    int j = m.first - 1;
+    for (; j >= 0 && a->tokens[static_cast<std::size_t>(j)].segment == first.segment; --j) {
       if (a->tokens[static_cast<std::size_t>(j)].roles & kInHedge) { m.hedged = true; break; }
+    }
+    // A short conditional set off by commas governs what follows it:
+    // "and, if eligible, process a refund".
+    if (!m.hedged && j >= 0 && a->tokens[static_cast<std::size_t>(j)].clause == first.clause) {
+      int seg = a->tokens[static_cast<std::size_t>(j)].segment, begin = j;
+      while (begin > 0 && a->tokens[static_cast<std::size_t>(begin - 1)].segment == seg) --begin;
+      m.hedged = j - begin + 1 <= kShortConditional && (a->tokens[static_cast<std::size_t>(begin)].roles & kInHedge);
     }
   }
 }
