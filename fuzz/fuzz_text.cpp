@@ -1,7 +1,8 @@
-// libFuzzer target: canonical text. Valid UTF-8 up to kMaxTextBytes is
+// libFuzzer target: the text analyser. Valid UTF-8 up to kMaxTextBytes is
 // canonicalised; the result must be valid UTF-8, no longer than the bound and
 // unchanged by a second pass. The markup check, the grader (every built-in
-// mission) and the knowledge-base search then run on it.
+// mission, on the raw and the canonical text, with its verdict's invariants)
+// and the knowledge-base search then run on it.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -17,11 +18,24 @@
 
 namespace {
 
-// The one call into the grader: adapt here when its signature changes.
-void GradeMessage(const support_env::ScenarioSet& set, const support_env::Mission& mission, std::string_view text,
-                  std::string* scratch) {
-  support_env::MessageVerdict v = support_env::Grader_CheckMessage(set, mission, text, scratch);
-  if (support_env::MessageVerdict_Explain(v) == nullptr) std::abort();
+// Grades `text` for `mission` and checks the verdict's invariants: sound
+// exactly when nothing failed, failures are valid UTF-8 (they quote the
+// message), and a sound message has every fix stated and nothing forbidden.
+void GradeMessage(const support_env::ScenarioSet& set, const support_env::Mission& mission, std::string_view text) {
+  using namespace support_env;
+  static GraderScratch scratch;
+  static std::string failures;
+  failures.clear();
+  GraderChecks checks;
+  bool ok = Grader_CheckMessage(set, mission, text, &scratch, &failures, &checks);
+  if (ok != failures.empty() || !Text_IsValidUtf8(failures)) std::abort();
+  std::uint32_t all = mission.requirements.must_state.size() >= 32
+                          ? 0xFFFFFFFFu
+                          : (1u << mission.requirements.must_state.size()) - 1u;
+  if (ok && !Text_IsBlank(text) && ((checks.fixes_stated & all) != all || !checks.nothing_forbidden ||
+                                    !checks.answers_ticket || !checks.plain_sentences)) {
+    std::abort();
+  }
 }
 
 }  // namespace
@@ -34,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!Scenarios_LoadEmbedded(set, &error)) std::abort();
     return set;
   }();
-  static std::string once, twice, scratch;
+  static std::string once, twice;
   std::string_view input(reinterpret_cast<const char*>(data), size);
   if (size > kMaxTextBytes || !Text_IsValidUtf8(input)) return 0;
 
@@ -45,7 +59,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   bool markup = Text_HasMarkup(once);
   if (markup != Text_HasMarkup(twice)) std::abort();
 
-  for (const Mission& mission : scenarios->missions) GradeMessage(*scenarios, mission, once, &scratch);
+  for (const Mission& mission : scenarios->missions) {
+    GradeMessage(*scenarios, mission, input);   // the grader canonicalises itself
+    GradeMessage(*scenarios, mission, once);
+  }
   SearchResult r = KnowledgeBase_Search(scenarios->kb, once);
   if (r.status == SearchStatus::Found &&
       (r.article < 0 || static_cast<std::size_t>(r.article) >= scenarios->kb.articles.size())) {
