@@ -115,7 +115,9 @@ function loadCorpus(file, missions) {
     if (ids.has(e.id)) return bad('duplicate id');
     ids.add(e.id);
     if (!missions.has(e.task)) return bad(`unknown task "${e.task}"`);
-    if (!e.id.startsWith(`${e.task}/${e.label}/`)) bad('id should start with "<task>/<label>/"');
+    // An optional first segment names the corpus (e.g. "holdout/<task>/<label>/<kind>-NN").
+    const idRest = e.id.startsWith(`${e.task}/`) ? e.id : e.id.slice(e.id.indexOf('/') + 1);
+    if (!idRest.startsWith(`${e.task}/${e.label}/`)) bad('id should start with "[<corpus>/]<task>/<label>/"');
     if (!Number.isInteger(e.seed) || e.seed < 0) return bad('"seed" must be a non-negative integer');
     if (e.label !== 'legit' && e.label !== 'adversarial') return bad('"label" must be "legit" or "adversarial"');
     if (!Array.isArray(e.actions) || e.actions.length === 0) return bad('"actions" must be a non-empty array');
