@@ -678,12 +678,17 @@ def create_app(dist: Path = DIST, *, backend: str = "auto", max_sessions: int = 
 
 
 def protocol_with_timeouts(request_timeout: float):
-    """uvicorn's h11 protocol, plus: a connection that has not sent a whole request within
-    request_timeout seconds (a slow or silent client) is closed, so it holds nothing."""
+    """uvicorn's h11 protocol, plus: TCP_NODELAY, and a connection that has not sent a whole
+    request within request_timeout seconds (a slow or silent client) is closed, so it holds nothing."""
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
     class Protocol(H11Protocol):
         def connection_made(self, transport):
+            sock = transport.get_extra_info("socket")
+            if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+                # Responses go out in two writes (head, body): without this, Nagle's algorithm holds the
+                # second until the client's delayed ACK, 40 ms per request.
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             super().connection_made(transport)
             self._watched = None
             self._watch = self.loop.call_later(request_timeout, self._check)
