@@ -562,7 +562,7 @@ def create_app(dist: Path = DIST, *, backend: str = "auto", max_sessions: int = 
 
     @app.get("/metadata", tags=["Environment Info"])
     async def get_metadata():
-        return metadata
+        return dict(metadata, active_sessions={"ws": len(hub.ws), "http": len(hub.http)})
 
     @app.get("/schema", tags=["Schema"])
     async def get_schema():
