@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Run an agent on the Customer Support Command Center missions.
 
-The environment is the native command-line program (build/native/support-env,
-JSON lines on stdin/stdout, mission.md section 3.1); this script keeps one
-instance of it open for the whole run.
+The environment is the native engine through the package python/support_env
+(in-process; the JSON-lines protocol of mission.md section 3.1). With --cli PATH
+or $SUPPORT_ENV_CLI it drives that command-line program through a pipe instead.
 
 Agents:
   default          an LLM behind an OpenAI-compatible Chat Completions endpoint
@@ -28,7 +28,6 @@ import json
 import os
 import re
 import socket
-import subprocess
 import sys
 import time
 import urllib.error
@@ -39,9 +38,11 @@ BENCHMARK = "support-command-center"
 DEFAULT_API_BASE_URL = "https://router.huggingface.co/v1"
 DEFAULT_MODEL_NAME = "Qwen/Qwen2.5-72B-Instruct"
 ROOT = Path(__file__).resolve().parent
-DEFAULT_CLI = "build/native/support-env"
 MAX_SEED = (1 << 53) - 1
 PROTOCOL_FILE = ROOT / "scenarios" / "agent" / "llm-protocol.json"  # prompt, rendering, parsing, retries
+
+sys.path.insert(0, str(ROOT / "python"))
+from support_env import EngineUnavailable, SupportEnv, SupportEnvError  # noqa: E402 - standard library only
 
 
 class SetupError(Exception):
@@ -103,60 +104,24 @@ def fmt_bool(value) -> str:
 
 
 class Engine:
-    """One support-env process, driven one request line / one response line at a time."""
+    """One session of the engine (python/support_env), one protocol request / response at a time."""
 
-    def __init__(self, cli: str, scenarios: str | None = None):
-        cmd = [cli]
-        if scenarios:
-            cmd += ["--scenarios", scenarios]
+    def __init__(self, cli: str | None = None, scenarios: str | None = None):
         try:
-            self.proc = subprocess.Popen(
-                cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                encoding="utf-8", errors="replace", bufsize=1)
-        except OSError as exc:
-            raise SetupError(f"cannot start {cli}: {exc}") from exc
+            self.env = SupportEnv(scenarios=scenarios, backend="pipe" if cli else "auto", cli=cli)
+        except (EngineUnavailable, ValueError, OSError) as exc:
+            raise SetupError(f"cannot start the engine: {exc}") from exc
 
     def request(self, payload: dict) -> dict:
-        line = json.dumps(payload, ensure_ascii=False)
         try:
-            self.proc.stdin.write(line + "\n")
-            self.proc.stdin.flush()
-            answer = self.proc.stdout.readline()
-        except (BrokenPipeError, OSError, ValueError):
-            answer = ""
-        if not answer:
-            raise EngineError("the engine stopped answering" + self._stderr_tail())
-        try:
-            response = json.loads(answer)
-        except json.JSONDecodeError as exc:
-            raise EngineError(f"the engine answered with a line that is not JSON: {exc}") from exc
-        if not response.get("ok"):
-            raise EngineError(str(response.get("error", "request refused")))
-        return response
-
-    def _stderr_tail(self) -> str:
-        try:
-            self.proc.wait(timeout=2)
-            err = self.proc.stderr.read().strip()
-        except (subprocess.TimeoutExpired, OSError, ValueError):
-            return ""
-        return f" (exit code {self.proc.returncode}: {err})" if err else f" (exit code {self.proc.returncode})"
+            return self.env.request(payload)
+        except SupportEnvError as exc:
+            raise EngineError(str(exc)) from exc
+        except (EngineUnavailable, ValueError) as exc:
+            raise EngineError(f"the engine stopped answering: {exc}") from exc
 
     def close(self) -> None:
-        try:
-            self.proc.stdin.close()
-        except OSError:
-            pass
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        for stream in (self.proc.stdout, self.proc.stderr):
-            try:
-                stream.close()
-            except OSError:
-                pass
+        self.env.close()
 
 
 # --------------------------------------------------------------------------- the LLM protocol
@@ -673,7 +638,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--trajectories", metavar="FILE", help="write every step as a JSON line to FILE")
     parser.add_argument("--scenarios", metavar="DIR", help="play the scenario pack in DIR instead of the built-in missions")
     parser.add_argument("--cli", metavar="PATH",
-                        help="the support-env program (default: $SUPPORT_ENV_CLI or build/native/support-env)")
+                        help="drive this support-env program through a pipe (default: $SUPPORT_ENV_CLI if set, "
+                             "else the engine in-process through python/support_env)")
     parser.add_argument("--feedback", action="store_true",
                         help="show the model each step's reward and reason (training experiments); "
                              "by default the evaluation is blind")
@@ -685,8 +651,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def resolve_cli(option: str | None) -> str:
-    value = option or os.environ.get("SUPPORT_ENV_CLI") or DEFAULT_CLI
+def resolve_cli(option: str | None) -> str | None:
+    """The program to drive through a pipe, or None for the engine in-process."""
+    value = option or os.environ.get("SUPPORT_ENV_CLI")
+    if not value:
+        return None
     path = Path(value)
     if not path.is_absolute() and not path.exists() and (ROOT / path).exists():
         path = ROOT / path
@@ -776,7 +745,7 @@ def main(argv=None) -> int:
         try:
             available = [t["id"] for t in engine.request({"op": "tasks"})["tasks"]]
         except EngineError as exc:
-            raise SetupError(f"{cli} did not start: {exc}") from exc
+            raise SetupError(f"{cli or 'the engine'} did not start: {exc}") from exc
         if args.tasks:
             tasks = [t.strip() for t in args.tasks.split(",") if t.strip()]
             unknown = [t for t in tasks if t not in available]

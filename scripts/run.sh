@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh >/dev/null
-exec python3 serve.py "$@"
+exec /usr/bin/python3 serve.py "$@"   # Debian's python3 sees python3-fastapi/uvicorn/websockets
