@@ -32,7 +32,7 @@ SUPPORT_ENV_API const char* support_env_version(void);
  * it is a no-op). NULL only if the embedded files fail to load. */
 SUPPORT_ENV_API const support_env_scenarios* support_env_builtin(void);
 
-/* Loads a scenarios folder (a pack: missions/*.json, kb/*.json). On failure
+/* Loads a scenarios folder (a pack: missions/, kb/ and lexicon/ JSON files). On failure
  * returns NULL and, when error is not NULL, writes a NUL-terminated message
  * (truncated to error_size bytes). */
 SUPPORT_ENV_API support_env_scenarios* support_env_load_dir(const char* dir, char* error, size_t error_size);

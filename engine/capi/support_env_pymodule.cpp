@@ -158,7 +158,7 @@ PyObject* Session_reset(PyObject* self_obj, PyObject* args) {
   return Observation(self->session->episode);
 }
 
-// step(action: dict) -> (observation, reward, done, reason, valid), or None when the
+// step(action: dict) -> (observation, reward, done, reason, valid, checks), or None when the
 // action is not a plain well-formed one or no episode is running: then the caller
 // sends it through request() for the protocol's own answer.
 PyObject* Session_step(PyObject* self_obj, PyObject* action) {
@@ -203,8 +203,30 @@ PyObject* Session_step(PyObject* self_obj, PyObject* action) {
   if (!r.accepted) Py_RETURN_NONE;
   PyObject* obs = Observation(ep);
   if (obs == nullptr) return nullptr;
-  PyObject* result = Py_BuildValue("(NNNs#N)", obs, Money(r.reward), PyBool_FromLong(r.done), r.reason.data(),
-                                   static_cast<Py_ssize_t>(r.reason.size()), PyBool_FromLong(r.valid));
+  // A terminal step's checklist, as the protocol writes it in info.checks (None otherwise).
+  PyObject* checks = Py_None;
+  Py_INCREF(Py_None);
+  if (ep.check_count > 0) {
+    Py_DECREF(Py_None);
+    checks = PyList_New(ep.check_count);
+    if (checks == nullptr) {
+      Py_DECREF(obs);
+      return nullptr;
+    }
+    for (int i = 0; i < ep.check_count; ++i) {
+      const se::Check& c = ep.checks[i];
+      PyObject* item = Py_BuildValue("{s:s#,s:N}", "requirement", c.requirement.data(),
+                                     static_cast<Py_ssize_t>(c.requirement.size()), "met", PyBool_FromLong(c.met));
+      if (item == nullptr) {
+        Py_DECREF(checks);
+        Py_DECREF(obs);
+        return nullptr;
+      }
+      PyList_SetItem(checks, i, item);   // steals the reference
+    }
+  }
+  PyObject* result = Py_BuildValue("(NNNs#NN)", obs, Money(r.reward), PyBool_FromLong(r.done), r.reason.data(),
+                                   static_cast<Py_ssize_t>(r.reason.size()), PyBool_FromLong(r.valid), checks);
   return result;
 }
 
@@ -212,7 +234,7 @@ PyMethodDef kSessionMethods[] = {
     {"request", Session_request, METH_O, "request(line: bytes) -> bytes: one protocol request line"},
     {"reset", Session_reset, METH_VARARGS, "reset(task, seed) -> observation dict, or None for an unknown task"},
     {"step", Session_step, METH_O,
-     "step(action) -> (observation, reward, done, reason, valid), or None: send it through request()"},
+     "step(action) -> (observation, reward, done, reason, valid, checks), or None: send it through request()"},
     {nullptr, nullptr, 0, nullptr}};
 
 PyType_Slot kSessionSlots[] = {

@@ -143,7 +143,7 @@ class SupportEnv:
         """Takes one action (a dict such as {"action_type": "search_kb", "search_query": "receipt"}).
 
         Returns (observation, reward, terminated, truncated, info); info holds the engine's
-        "reason" and "valid". A malformed action (unknown action_type, missing field) costs a
+        "reason" and "valid", and on a terminal step "checks" (each requirement and whether it held). A malformed action (unknown action_type, missing field) costs a
         step and earns 0.00, with the message in observation["last_action_error"], unless
         strict=True. Raises SupportEnvError before a reset or after the episode ended, and
         TypeError for an action that is not a dict of JSON values; the episode is untouched."""
@@ -156,10 +156,13 @@ class SupportEnv:
         if self._fast_step is not None:
             fast = self._fast_step(action)
             if fast is not None:
-                observation, reward, done, reason, valid = fast
+                observation, reward, done, reason, valid, checks = fast
                 truncated = done and observation["outcome"] in TRUNCATING_OUTCOMES
                 self._done = done
-                return observation, reward, done and not truncated, truncated, {"reason": reason, "valid": valid}
+                info = {"reason": reason, "valid": valid}
+                if checks is not None:
+                    info["checks"] = checks   # a terminal step's checklist, as the protocol's info.checks
+                return observation, reward, done and not truncated, truncated, info
         try:
             line = _STEP + _encode(action) + "}"
         except (TypeError, ValueError) as exc:
