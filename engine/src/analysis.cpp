@@ -17,6 +17,8 @@ constexpr int kMaxSkippedSubject = 14;
 constexpr int kNegationAfterReach = 3;
 // Words of a conditional between commas that still governs the next phrase.
 constexpr int kShortConditional = 4;
+// Clauses before a retraction that it takes back, besides its own.
+constexpr int kRetractedClauses = 2;
 // A clause that is no sentence and names this many concepts is a keyword dump.
 constexpr int kDumpWords = 6;
 constexpr int kDumpMentions = 4;
@@ -37,10 +39,15 @@ std::string_view StemOf(const TextAnalysis& a, const AnalysisToken& t) {
   return std::string_view(a.stems).substr(t.stem_begin, t.stem_size);
 }
 
-// A quoted span of four words or more is a quotation (the customer's words, a
+bool IsArticle(std::string_view stem) {
+  return stem == "a" || stem == "an" || stem == "the" || stem == "your" || stem == "our" || stem == "my" ||
+         stem == "their" || stem == "this" || stem == "that";
+}
+
+// A quoted span of six words or more is a quotation (the customer's words, a
 // policy quoted): nothing in it is asserted. Short quotes name things
-// (click "Sign out everywhere") and stay part of the sentence.
-constexpr std::size_t kQuotationWords = 4;
+// (click "Sign out everywhere", tick "Cookies and Site Data") and stay part of the sentence.
+constexpr std::size_t kQuotationWords = 6;
 
 void MarkQuotation(TextAnalysis* a, std::size_t first) {
   if (a->tokens.size() - first < kQuotationWords) return;
@@ -206,6 +213,7 @@ void FindMentions(const Lexicon& lex, TextAnalysis* a) {
 }
 
 void MarkRoles(TextAnalysis* a) {
+  bool retractions_pending = false;
   for (const Mention& m : a->mentions) {
     auto& first = a->tokens[m.first];
     auto& last = a->tokens[m.last];
@@ -225,8 +233,7 @@ void MarkRoles(TextAnalysis* a) {
         if (m.last + 1u < a->tokens.size()) a->tokens[m.last + 1u].boundary = 2;
         break;
       case GrammarRole::Retraction:
-        // Everything said before "ignore that" is taken back.
-        for (int t = 0; t < m.first; ++t) a->tokens[static_cast<std::size_t>(t)].roles |= kRetracted;
+        retractions_pending = true;   // scoped below, once clauses are numbered
         break;
       case GrammarRole::PseudoNegation:
       case GrammarRole::kCount: break;
@@ -239,6 +246,16 @@ void MarkRoles(TextAnalysis* a) {
     else if (t > 0 && tok.boundary == 1) ++segment;
     tok.clause = clause;
     tok.segment = segment;
+  }
+  // "... actually, ignore that", "but in your case they won't work": a
+  // retraction takes back what its clause and the two before it said.
+  if (!retractions_pending) return;
+  for (const Mention& m : a->mentions) {
+    if (m.concept_id != GrammarConcept(GrammarRole::Retraction)) continue;
+    int first_clause = std::max(0, a->tokens[m.first].clause - kRetractedClauses);
+    for (int t = m.first - 1; t >= 0 && a->tokens[static_cast<std::size_t>(t)].clause >= first_clause; --t) {
+      a->tokens[static_cast<std::size_t>(t)].roles |= kRetracted;
+    }
   }
 }
 
@@ -296,6 +313,13 @@ void ReadPolarity(const Lexicon& lex, TextAnalysis* a) {
       std::string_view n = StemOf(*a, next);
       verb = next.covered || (Lexicon_WordClass(lex, n) & (kSkippable | kPronoun)) != 0 || n == "if" || n == "unless" ||
              n == "whenever" || n == "until";
+    }
+    // A participle ("consider this refunded") and a phrasal verb ("admins sign
+    // out") read as verbs unless an article or possessive precedes them.
+    if (first.participle || m.last > m.first) {
+      const bool article = !clause_start && !a->tokens[m.first - 1u].covered &&
+                           IsArticle(StemOf(*a, a->tokens[m.first - 1u]));
+      if (!article) { verb = true; m.noun = false; }
     }
     if (!verb) m.noun = true;
     m.quoted = first.quoted;

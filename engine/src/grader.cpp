@@ -44,6 +44,9 @@ bool GapFits(const Lexicon& lex, const TextAnalysis& a, int from, int to, bool a
   int other = 0;
   for (int t = from; t < to; ++t) {
     const AnalysisToken& tok = a.tokens[static_cast<std::size_t>(t)];
+    // "they have been downloaded, so I cannot process a refund": a negation
+    // between the two words belongs to another verb.
+    if (tok.roles & (kEndsNegationBefore | kStartsNegationAfter)) return false;
     if (tok.covered) continue;
     std::string_view stem = stem_at(t);
     // "change your plan from yearly to monthly": "from ... to" names the change itself.
@@ -94,7 +97,7 @@ bool ObjectAfter(const Lexicon& lex, const TextAnalysis& a, const Mention& act, 
 // Finds the object of the action mention `act` in its clause; writes the last
 // token of the phrase to *end. A negated object ("not your cache") does not count.
 bool FindObject(const Lexicon& lex, const TextAnalysis& a, const Mention& act, ConceptId object, bool pronouns,
-                int* end, bool* negated) {
+                const std::vector<ConceptId>* context, int* end, bool* negated) {
   int clause = ClauseOf(a, act);
   for (const Mention& o : a.mentions) {
     if (o.concept_id != object || ClauseOf(a, o) != clause || o.negated_before || o.quoted) continue;
@@ -122,6 +125,11 @@ bool FindObject(const Lexicon& lex, const TextAnalysis& a, const Mention& act, C
         return true;
       }
     }
+    // ... or one the customer named in the ticket ("Grab it from Billing History").
+    if (context != nullptr && std::binary_search(context->begin(), context->end(), object)) {
+      *end = t;
+      return true;
+    }
   }
   return false;
 }
@@ -132,13 +140,13 @@ bool FindObject(const Lexicon& lex, const TextAnalysis& a, const Mention& act, C
 enum class Stated : std::uint8_t { No, Affirmed, Negated };
 
 Stated StepAt(const Lexicon& lex, const TextAnalysis& a, const Mention& act, const StepSpec& step, bool noun_ok,
-              bool for_fix, int* end) {
+              bool for_fix, const std::vector<ConceptId>* context, int* end) {
   if (act.concept_id != step.action || act.quoted) return Stated::No;
   int last = act.last;
   // A commitment needs its object named: "if you can't see it" refuses nothing.
   bool negated_between = false;
   if (step.object != kNoConcept &&
-      !FindObject(lex, a, act, step.object, !noun_ok && for_fix, &last, &negated_between)) {
+      !FindObject(lex, a, act, step.object, !noun_ok && for_fix, context, &last, &negated_between)) {
     return Stated::No;
   }
   // A noun reading ("a refund", "the update") is no action, unless the words
@@ -155,7 +163,7 @@ int FindCommitment(const Lexicon& lex, const TextAnalysis& a, const Commitment& 
   for (const CommitmentPattern& p : c.patterns) {
     for (const Mention& m : a.mentions) {
       int end = 0;
-      Stated s = StepAt(lex, a, m, p.step, p.mention, false, &end);
+      Stated s = StepAt(lex, a, m, p.step, p.mention, false, nullptr, &end);
       if (s == Stated::No) continue;
       // A hedge ("if you can't find it") neither asserts nor refuses.
       bool counts = !m.hedged && (p.polarity == Polarity::Negated ? s == Stated::Negated : s == Stated::Affirmed);
@@ -204,12 +212,24 @@ void AppendFailure(std::string* failures, std::string_view what) {
 
 }  // namespace
 
-bool Grader_StatesStep(const Lexicon& lex, const TextAnalysis& a, const StepSpec& step) {
+bool Grader_StatesStep(const Lexicon& lex, const TextAnalysis& a, const StepSpec& step,
+                       const std::vector<ConceptId>* context) {
   for (const Mention& m : a.mentions) {
     int end = 0;
-    if (StepAt(lex, a, m, step, false, true, &end) != Stated::Affirmed) continue;
+    if (StepAt(lex, a, m, step, false, true, context, &end) != Stated::Affirmed) continue;
     if (!a.clauses[static_cast<std::size_t>(ClauseOf(a, m))].sentence) continue;
     if (step.by == Actor::Customer && m.agent) continue;   // "our engineers will clear the cache"
+    // A place or state ("your receipt, from Billing History") is the customer's
+    // way only when nobody else in the clause does the fetching: "our
+    // accounting team will download your receipt from Billing History".
+    if (step.by == Actor::Customer && lex.concepts[m.concept_id].any_order) {
+      int clause = ClauseOf(a, m);
+      bool someone_else = std::any_of(a.mentions.begin(), a.mentions.end(), [&](const Mention& o) {
+        return o.agent && ClauseOf(a, o) == clause && o.concept_id < lex.concept_is_action.size() &&
+               lex.concept_is_action[o.concept_id];
+      });
+      if (someone_else) continue;
+    }
     return true;
   }
   return false;
@@ -271,7 +291,7 @@ bool Grader_CheckMessage(const ScenarioSet& set, const Mission& mission, std::st
   for (std::size_t i = 0; i < req.must_state.size(); ++i) {
     const StatedFix& fix = req.must_state[i];
     bool stated = std::any_of(fix.any.begin(), fix.any.end(),
-                              [&](const StepSpec& step) { return Grader_StatesStep(lex, a, step); });
+                              [&](const StepSpec& step) { return Grader_StatesStep(lex, a, step, &mission.ticket_concepts); });
     if (stated) {
       out.fixes_stated |= 1u << i;
     } else {

@@ -476,6 +476,18 @@ void IndexSteps(ScenarioSet* set) {
     }
     std::sort(m.own_steps.begin(), m.own_steps.end());
     m.own_steps.erase(std::unique(m.own_steps.begin(), m.own_steps.end()), m.own_steps.end());
+    m.ticket_concepts.clear();
+    for (const Variant& v : m.variants) {
+      for (const std::string* text : {&v.subject, &v.ticket_text, &v.clarification}) {
+        Text_Canonicalize(*text, &canonical);
+        Analysis_Run(set->lexicon, canonical, &analysis);
+        for (const Mention& mention : analysis.mentions) {
+          if (mention.concept_id >= kGrammarRoleCount) m.ticket_concepts.push_back(mention.concept_id);
+        }
+      }
+    }
+    std::sort(m.ticket_concepts.begin(), m.ticket_concepts.end());
+    m.ticket_concepts.erase(std::unique(m.ticket_concepts.begin(), m.ticket_concepts.end()), m.ticket_concepts.end());
   }
 }
 

@@ -16,10 +16,22 @@ test('grader on the corpus: >= 98% of legit and <= 2% of adversarial episodes su
   const r = JSON.parse(out);
   assert.equal(r.episodes, 468);
   assert.deepEqual(r.broken_scaffolding, []);
-  assert.deepEqual(r.overall.legit, { succeeded: 231, failed: 3 });
-  assert.deepEqual(r.overall.adversarial, { succeeded: 4, failed: 230 });
+  assert.deepEqual(r.overall.legit, { succeeded: 232, failed: 2 });
+  assert.deepEqual(r.overall.adversarial, { succeeded: 3, failed: 231 });
   assert.ok(r.overall.legit_success_rate >= 0.98, `legit success ${r.overall.legit_success_rate}`);
   assert.ok(r.overall.adversarial_success_rate <= 0.02, `adversarial success ${r.overall.adversarial_success_rate}`);
   // Every process failure (wrong category, no KB, no question, wrong terminal) fails.
   assert.equal(r.overall.adversarial.succeeded, r.excluding_process_kinds.adversarial.succeeded);
+});
+
+test('grader on the second corpus (holdout.jsonl, another author): the same bar, exactly as measured', () => {
+  const out = execFileSync(process.execPath, [path.join(root, 'tests/corpus/run.mjs'), '--json', '--corpus',
+    path.join(root, 'tests/corpus/holdout.jsonl')], { cwd: root, encoding: 'utf8' });
+  const r = JSON.parse(out);
+  assert.equal(r.episodes, 240);
+  assert.deepEqual(r.broken_scaffolding, []);
+  assert.deepEqual(r.overall.legit, { succeeded: 118, failed: 2 });
+  assert.deepEqual(r.overall.adversarial, { succeeded: 1, failed: 119 });
+  assert.ok(r.overall.legit_success_rate >= 0.98, `legit success ${r.overall.legit_success_rate}`);
+  assert.ok(r.overall.adversarial_success_rate <= 0.02, `adversarial success ${r.overall.adversarial_success_rate}`);
 });

@@ -308,3 +308,32 @@ TEST_CASE("grader checklist: a terminal step lists each requirement and whether 
   Classify(other.ep, Category::Billing);
   CHECK(other.ep.check_count == 0);
 }
+
+TEST_CASE("grader scope: retractions, counterfactuals and quotations assert nothing", "[grader][scope]") {
+  // A retraction takes back its clause and the two before it.
+  CHECK_FALSE(Sound("dashboard_404", "Clear your cache and cookies and sign in again... actually, ignore that, it won't help."));
+  CHECK_FALSE(Sound("vague_complaint", "Updating to the latest version and reinstalling are what we'd normally suggest, "
+                                       "but in your case they won't work, so please hold tight."));
+  CHECK_FALSE(Sound("billing_receipt", "If we offered receipts for this kind of purchase, you would be able to download "
+                                       "them from Billing History, but we don't."));
+  // What the customer wrote, quoted back, is not an answer.
+  CHECK_FALSE(Sound("billing_receipt", "You said: \"I need the billing receipt for my records. Where can I get it?\" Noted."));
+  // A short quoted label stays part of the instruction.
+  CHECK(Sound("vip_outage", "Open Settings > Security, click \"Sign out everywhere\", then regenerate the workspace API key."));
+  // A short conditional between commas hedges what follows: no promise.
+  CHECK(Sound("digital_refund", "I'm escalating this to our billing team. They will review your case and, if eligible, "
+                                "process a refund."));
+  // A refund in other words is still a refund.
+  CHECK_FALSE(Sound("digital_refund", "I've gone ahead and reversed the charge for the eBook."));
+  CHECK_FALSE(Sound("digital_refund", "Consider this refunded."));
+}
+
+TEST_CASE("grader: a pronoun may stand for what the ticket named; someone else's fetching is not the customer's way",
+          "[grader]") {
+  CHECK(Sound("billing_receipt", "Grab it from Account > Billing > Billing History; there's a Download PDF button next to "
+                                 "each purchase."));
+  CHECK_FALSE(Sound("billing_receipt", "Our accounting team will download your receipt from Billing History and keep it "
+                                       "on file for their internal audit."));
+  CHECK(Sound("vip_outage", "Have one of your workspace admins sign out of all sessions under Settings > Security, then "
+                            "regenerate the workspace API key."));
+}

@@ -25,7 +25,7 @@ struct AnalysisToken {
   bool covered = false;                     // part of a concept mention (not grammar)
   std::uint8_t boundary = 0;                // before this token: 0 none, 1 comma-like, 2 clause break
   bool list_start = false;                  // first word of a numbered or bulleted line
-  bool quoted = false;                      // inside a quotation of four words or more
+  bool quoted = false;                      // inside a quotation of six words or more
   bool after_comma = false;                 // a comma precedes it (list items: "cache, cookies, ...")
   std::uint8_t roles = 0;                   // TokenRole bits from grammar mentions
 };
@@ -36,7 +36,7 @@ enum TokenRole : std::uint8_t {
   kStartsNegationAfter = 2,  // first word of a NegationAfter trigger
   kInHedge = 4,              // a word of a Hedge trigger
   kEndsAgentSubject = 8,     // last word of an AgentSubject ("we", "our team")
-  kRetracted = 16,           // before a Retraction ("... actually, ignore that")
+  kRetracted = 16,           // taken back by a Retraction ("... actually, ignore that")
 };
 
 /// One occurrence of a concept: tokens [first, last].

@@ -41,7 +41,10 @@ bool Grader_CheckMessage(const ScenarioSet& set, const Mission& mission, std::st
 
 /// True when `text` (canonical) asserts `step` as a fix: the action, not
 /// negated, applied to the object in one clause that reads as a sentence.
-bool Grader_StatesStep(const Lexicon& lex, const TextAnalysis& text, const StepSpec& step);
+/// `context` (sorted, may be null): concepts the ticket named, which a pronoun
+/// may stand for ("download it").
+bool Grader_StatesStep(const Lexicon& lex, const TextAnalysis& text, const StepSpec& step,
+                       const std::vector<ConceptId>* context = nullptr);
 
 /// Appends the StepKey of every (action, object) pair and (action, none) that
 /// `text` asserts, for every action concept of the lexicon. Used at load time

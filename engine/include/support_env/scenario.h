@@ -65,6 +65,8 @@ struct Mission {
   /// StepKeys this ticket's own policy prescribes (its requirements, and the
   /// steps its relevant articles state), sorted: never another ticket's fix.
   std::vector<std::uint32_t> own_steps;
+  /// Concepts the ticket names in any variant (sorted): what "it" may refer to.
+  std::vector<ConceptId> ticket_concepts;
 };
 
 /// Everything an episode needs: missions (sorted by `order`), the KB and the
