@@ -53,7 +53,7 @@ bool GapFits(const Lexicon& lex, const TextAnalysis& a, int from, int to, bool a
     bool from_to = false;
     for (int k = t + 1; stem == "from" && k < to && !from_to; ++k) from_to = stem_at(k) == "to";
     if (from_to) continue;
-    if (!any_order && !from_to &&
+    if (!any_order &&
         std::find(std::begin(kBlockers), std::end(kBlockers), stem) != std::end(kBlockers)) {
       return false;
     }
@@ -97,21 +97,12 @@ bool ObjectAfter(const Lexicon& lex, const TextAnalysis& a, const Mention& act, 
 // Finds the object of the action mention `act` in its clause; writes the last
 // token of the phrase to *end. A negated object ("not your cache") does not count.
 bool FindObject(const Lexicon& lex, const TextAnalysis& a, const Mention& act, ConceptId object, bool pronouns,
-                const std::vector<ConceptId>* context, int* end, bool* negated) {
+                const std::vector<ConceptId>* context, int* end) {
   int clause = ClauseOf(a, act);
   for (const Mention& o : a.mentions) {
     if (o.concept_id != object || ClauseOf(a, o) != clause || o.negated_before || o.quoted) continue;
-    if (ObjectAfter(lex, a, act, o)) {
+    if (ObjectAfter(lex, a, act, o) || ObjectBefore(lex, a, act, o)) {
       *end = std::max<int>(act.last, o.last);
-      return true;
-    }
-    if (ObjectBefore(lex, a, act, o)) {
-      // "the difference isn't something we can refund": a trigger between
-      // the object and its verb negates the pair.
-      for (int t = o.last + 1; t < act.first; ++t) {
-        if (a.tokens[static_cast<std::size_t>(t)].roles & (kStartsNegationAfter | kEndsNegationBefore)) *negated = true;
-      }
-      *end = act.last;
       return true;
     }
   }
@@ -144,9 +135,7 @@ Stated StepAt(const Lexicon& lex, const TextAnalysis& a, const Mention& act, con
   if (act.concept_id != step.action || act.quoted) return Stated::No;
   int last = act.last;
   // A commitment needs its object named: "if you can't see it" refuses nothing.
-  bool negated_between = false;
-  if (step.object != kNoConcept &&
-      !FindObject(lex, a, act, step.object, !noun_ok && for_fix, context, &last, &negated_between)) {
+  if (step.object != kNoConcept && !FindObject(lex, a, act, step.object, !noun_ok && for_fix, context, &last)) {
     return Stated::No;
   }
   // A noun reading ("a refund", "the update") is no action, unless the words
@@ -155,7 +144,7 @@ Stated StepAt(const Lexicon& lex, const TextAnalysis& a, const Mention& act, con
   if (act.noun && !noun_ok && !label && !lex.concepts[act.concept_id].any_order) return Stated::No;
   if (step.with != kNoConcept && !Analysis_ClauseHas(a, step.with, ClauseOf(a, act))) return Stated::No;
   *end = last;
-  return act.negated_before || negated_between || Analysis_NegatedAfter(a, last) ? Stated::Negated : Stated::Affirmed;
+  return act.negated_before || Analysis_NegatedAfter(a, last) ? Stated::Negated : Stated::Affirmed;
 }
 
 // Returns the clause of the first place the commitment is made, or -1.
