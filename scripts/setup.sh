@@ -3,7 +3,7 @@
 # so a second run costs a second. Used by scripts/run.sh and scripts/test.sh.
 set -euo pipefail
 
-packages=(cmake make g++ nlohmann-json3-dev catch2 emscripten clang-14 libclang-rt-14-dev python3 chromium)
+packages=(cmake make g++ nlohmann-json3-dev catch2 emscripten clang-14 libclang-rt-14-dev python3 chromium python3-fonttools python3-brotli)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 
