@@ -322,10 +322,11 @@ function content(raw, url, token) {
 
 /**
  * One LLM agent for one episode: it keeps the chat going like inference.py.
- * settings (the endpoint) and feedback (show the model each step's reward and
- * reason) are fixed for the episode. The first next(obs) starts the chat.
+ * settings: the endpoint, or a function returning it (read at each request:
+ * the demo follows edits); feedback (show the model each step's reward and
+ * reason) is fixed for the episode. The first next(obs) starts the chat.
  */
-export function createLlmAgent(spec, { settings = settingsNow(), feedback = false } = {}) {
+export function createLlmAgent(spec, { settings = settingsNow, feedback = false } = {}) {
   let protocol = null;
   let messages = [];
   let problem = null;
@@ -340,7 +341,7 @@ export function createLlmAgent(spec, { settings = settingsNow(), feedback = fals
           { role: 'user', content: renderTurn(protocol, obs, { first: true, feedback }) },
         ];
       }
-      const reply = await complete(messages, options, protocol.request, settings);
+      const reply = await complete(messages, options, protocol.request, typeof settings === 'function' ? settings() : settings);
       messages.push({ role: 'assistant', content: reply || protocol.empty_reply });
       const parsed = parseAction(reply, spec, protocol);
       problem = parsed.problem;

@@ -97,12 +97,14 @@ export function initPlayer({ env, spec, demo }) {
     else {
       const problem = settingsProblem();
       if (problem) throw new Error(problem);
-      const settings = store.get('llm');
-      const inner = llmAgent(spec, { settings, feedback: settings.feedback, onRetry: (message) => { ui['agent-status'].textContent = message; } });
+      // The endpoint is read at each request (edits apply at once); the feedback mode stays the episode's.
+      const inner = llmAgent(spec, { settings: () => store.get('llm'), feedback: store.get('llm').feedback, onRetry: (message) => { ui['agent-status'].textContent = message; } });
       made = {
         feedback: inner.feedback,
         next(obs, options) {
-          ui['agent-status'].textContent = `Waiting for ${settings.model.trim()}…`;
+          const problem = settingsProblem();
+          if (problem) throw new Error(problem);
+          ui['agent-status'].textContent = `Waiting for ${store.get('llm').model.trim()}…`;
           return inner.next(obs, options);
         },
         observe: inner.observe,
