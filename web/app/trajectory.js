@@ -116,6 +116,7 @@ export function initTrajectory({ spec, demo, player }) {
   const banner = (message) => {
     ui['link-banner-text'].textContent = message ?? '';
     ui['link-banner'].hidden = !message;
+    if (message) ui['link-banner'].scrollIntoView({ block: 'start' });
   };
   ui['link-banner-close'].addEventListener('click', () => banner(null));
   const status = (message) => { ui['trajectory-status'].textContent = message; };
