@@ -212,7 +212,7 @@ test('keyboard only: an agent plays, and an evaluation runs', () => withPage(asy
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('[data-testid="lab"]').dataset.state === 'done');
   assert.equal(await page.locator(`${tid('lab-table')} tbody tr`).count(), 5);
-  await tabTo(page, 'lab-run', { back: true });
+  await tabTo(page, 'lab-run');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('[data-testid="lab-results"]').dataset.runs === '2');
 }));
@@ -252,7 +252,7 @@ test('mobile 390×844: the agent runner, packs and Evaluation Lab fit', () => wi
     assert.ok(box.x >= 0 && box.x + box.width <= 390, `${id} is inside the viewport`);
     assert.ok(box.height >= 40, `${id} is a comfortable touch target`);
   }
-  const table = await page.locator('.table-wrap').evaluate((el) => ({ scroll: el.scrollWidth > el.clientWidth, width: el.getBoundingClientRect().right }));
+  const table = await page.locator('.table-wrap').first().evaluate((el) => ({ scroll: el.scrollWidth > el.clientWidth, width: el.getBoundingClientRect().right }));
   assert.ok(table.scroll && table.width <= 390, 'the wide table scrolls inside its own box');
 }, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }));
 
