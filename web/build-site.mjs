@@ -16,8 +16,14 @@ const WEB = join(ROOT, 'web');
 const DIST = join(ROOT, 'dist');
 const NOT_SHIPPED = new Set(['build-site.mjs', 'sw.js', 'README.md']);
 const ENGINE = ['support-env-core.mjs', 'support-env-core.wasm'];  // linked by CMake
-// The characters the page's fonts keep (Latin-1, punctuation, arrows, ✓ ✗, τ): text outside falls back to system fonts.
-const FONT_UNICODES = 'U+0000-00FF,U+0131,U+0152-0153,U+02C6,U+02DA,U+02DC,U+03C4,U+2000-206F,U+20AC,U+2122,U+2190-2193,U+2212,U+2713,U+2717';
+// The characters the page's fonts keep: text outside falls back to system fonts.
+// Inter (body text, engine and user text): Latin-1, common punctuation, arrows, ✓ ✗, τ.
+// Barlow Condensed (headings, labels, numbers): printable ASCII and the few symbols the page's labels use.
+const PUNCTUATION = 'U+00A0,U+00B7,U+00D7,U+2013-2014,U+2018-2019,U+201C-201D,U+2026,U+2190-2193,U+2212,U+2713,U+2717';
+const FONT_UNICODES = {
+  inter: `U+0020-00FF,U+0152-0153,U+03C4,U+2010-2027,U+2030-203A,U+20AC,U+2122,${PUNCTUATION}`,
+  'barlow-condensed': `U+0020-007E,${PUNCTUATION}`,
+};
 const FONTS = [
   ['@fontsource/barlow-condensed', 'barlow-condensed-latin-700-normal.woff2'],
   ['@fontsource/barlow-condensed', 'barlow-condensed-latin-800-normal.woff2'],
@@ -45,7 +51,8 @@ function subsetFont(from, to) {
   fontTools ??= ['python3', '/usr/bin/python3'].find((python) =>
     spawnSync(python, ['-c', 'import fontTools.subset, brotli'], { stdio: 'ignore' }).status === 0) ?? null;
   if (!fontTools) return false;
-  const run = spawnSync(fontTools, ['-m', 'fontTools.subset', from, `--unicodes=${FONT_UNICODES}`, '--flavor=woff2',
+  const family = Object.keys(FONT_UNICODES).find((name) => from.includes(`${name}-latin`));
+  const run = spawnSync(fontTools, ['-m', 'fontTools.subset', from, `--unicodes=${FONT_UNICODES[family]}`, '--flavor=woff2',
     '--layout-features=kern,liga', `--output-file=${to}`], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`font subsetting failed for ${from}: ${run.stderr}`);
   return true;
