@@ -4,6 +4,8 @@
 set -euo pipefail
 
 packages=(cmake make g++ nlohmann-json3-dev catch2 emscripten clang-14 libclang-rt-14-dev python3 chromium)
+# The site build subsets the fonts with fontTools (woff2 needs brotli).
+packages+=(python3-fonttools python3-brotli)
 # The OpenEnv API of serve.py and its tests (run by Debian's /usr/bin/python3, which sees these), and the
 # headers the package's CPython extension is built with.
 packages+=(python3-fastapi python3-uvicorn python3-websockets python3-pydantic python3-httpx python3-dev)

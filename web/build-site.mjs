@@ -5,6 +5,7 @@
 // build replaces the old cache.
 //
 //   node web/build-site.mjs     (run by the `wasm` build preset)
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -15,6 +16,14 @@ const WEB = join(ROOT, 'web');
 const DIST = join(ROOT, 'dist');
 const NOT_SHIPPED = new Set(['build-site.mjs', 'sw.js', 'README.md']);
 const ENGINE = ['support-env-core.mjs', 'support-env-core.wasm'];  // linked by CMake
+// The characters the page's fonts keep: text outside falls back to system fonts.
+// Inter (body text, engine and user text): Latin-1, common punctuation, arrows, ✓ ✗, τ.
+// Barlow Condensed (headings, labels, numbers): printable ASCII and the few symbols the page's labels use.
+const PUNCTUATION = 'U+00A0,U+00B7,U+00D7,U+2013-2014,U+2018-2019,U+201C-201D,U+2026,U+2190-2193,U+2212,U+2713,U+2717';
+const FONT_UNICODES = {
+  inter: `U+0020-00FF,U+0152-0153,U+03C4,U+2010-2027,U+2030-203A,U+20AC,U+2122,${PUNCTUATION}`,
+  'barlow-condensed': `U+0020-007E,${PUNCTUATION}`,
+};
 const FONTS = [
   ['@fontsource/barlow-condensed', 'barlow-condensed-latin-700-normal.woff2'],
   ['@fontsource/barlow-condensed', 'barlow-condensed-latin-800-normal.woff2'],
@@ -30,6 +39,23 @@ async function listFiles(dir) {
     else out.push(path);
   }
   return out;
+}
+
+/**
+ * Subsets a woff2 font to FONT_UNICODES with kerning and ligatures only
+ * (fontTools: Debian's python3-fonttools and python3-brotli), about a third
+ * smaller; false when fontTools is not there (the font is then copied whole).
+ */
+let fontTools;
+function subsetFont(from, to) {
+  fontTools ??= ['python3', '/usr/bin/python3'].find((python) =>
+    spawnSync(python, ['-c', 'import fontTools.subset, brotli'], { stdio: 'ignore' }).status === 0) ?? null;
+  if (!fontTools) return false;
+  const family = Object.keys(FONT_UNICODES).find((name) => from.includes(`${name}-latin`));
+  const run = spawnSync(fontTools, ['-m', 'fontTools.subset', from, `--unicodes=${FONT_UNICODES[family]}`, '--flavor=woff2',
+    '--layout-features=kern,liga', `--output-file=${to}`], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`font subsetting failed for ${from}: ${run.stderr}`);
+  return true;
 }
 
 async function main() {
@@ -60,9 +86,10 @@ async function main() {
   await mkdir(join(DIST, 'fonts'), { recursive: true });
   for (const [pkg, file] of FONTS) {
     const from = join(ROOT, 'node_modules', pkg, 'files', file);
-    try { await copyFile(from, join(DIST, 'fonts', file)); } catch {
+    try { await readFile(from); } catch {
       throw new Error(`${pkg} is not installed (missing ${file}): run npm ci`);
     }
+    if (!subsetFont(from, join(DIST, 'fonts', file))) await copyFile(from, join(DIST, 'fonts', file));
   }
 
   const assets = (await listFiles(DIST)).map((f) => relative(DIST, f).split('\\').join('/'))

@@ -47,7 +47,10 @@ test('axe-core: no serious or critical violations, idle, mid-episode and done', 
   await startMission(page, 'vague_complaint', 0);
   const steps = walkthrough('vague_complaint');
   for (const action of steps.slice(0, 3)) await act(page, action);
-  await act(page, { action_type: 'resolve_ticket', message_to_customer: '' });  // with the error shown
+  await act(page, { action_type: 'ask_clarifying_question', message_to_customer: 'OK.' });  // with the engine's error shown
+  await page.selectOption(tid('action-select'), 'search_kb');
+  await page.click(tid('submit-action'));  // and the page's own refusal of an empty search
+  await page.locator(tid('form-check')).waitFor();
   assert.deepEqual(await axeViolations(page), [], 'mid-episode');
   await act(page, steps[3]);
   assert.deepEqual(await axeViolations(page), [], 'episode over');
@@ -209,7 +212,7 @@ test('keyboard only: an agent plays, and an evaluation runs', () => withPage(asy
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('[data-testid="lab"]').dataset.state === 'done');
   assert.equal(await page.locator(`${tid('lab-table')} tbody tr`).count(), 5);
-  await tabTo(page, 'lab-run', { back: true });
+  await tabTo(page, 'lab-run');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('[data-testid="lab-results"]').dataset.runs === '2');
 }));
@@ -249,7 +252,7 @@ test('mobile 390×844: the agent runner, packs and Evaluation Lab fit', () => wi
     assert.ok(box.x >= 0 && box.x + box.width <= 390, `${id} is inside the viewport`);
     assert.ok(box.height >= 40, `${id} is a comfortable touch target`);
   }
-  const table = await page.locator('.table-wrap').evaluate((el) => ({ scroll: el.scrollWidth > el.clientWidth, width: el.getBoundingClientRect().right }));
+  const table = await page.locator('.table-wrap').first().evaluate((el) => ({ scroll: el.scrollWidth > el.clientWidth, width: el.getBoundingClientRect().right }));
   assert.ok(table.scroll && table.width <= 390, 'the wide table scrolls inside its own box');
 }, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }));
 

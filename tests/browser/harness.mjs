@@ -86,11 +86,19 @@ export async function gotoReady(page, url) {
   await page.waitForSelector('html[data-ready="true"]', { timeout: 10_000 });
 }
 
-/** Chooses the mission's card (which starts it), sets the seed and starts a New Episode. */
+/** When the page asks before leaving an unfinished episode, answers "start the new one". */
+export async function confirmLeave(page) {
+  await page.waitForTimeout(50);
+  if (await page.locator(`${tid('confirm-dialog')}[open]`).count()) await page.click(tid('confirm-switch'));
+}
+
+/** Chooses the mission's card (which starts it), sets the seed and starts a New Episode (confirming the switch if asked). */
 export async function startMission(page, task, seed = 0) {
   await page.click(tid(`mission-card-${task}`));
+  await confirmLeave(page);
   await page.fill(tid('seed-input'), String(seed));
   await page.click(tid('new-episode'));
+  await confirmLeave(page);
   await page.waitForFunction((t) => document.querySelector('[data-testid="demo"]').dataset.state === 'active'
     && document.querySelector('[data-testid="mission-select"]').value === t, task);
 }

@@ -52,8 +52,8 @@ test('reference agent, 6 missions × 20 seeds: 100% success, pass^k = 1 for ever
 
   // The chart: two labelled SVG images, one line per mission plus the average.
   const chart = page.locator(tid('lab-chart'));
-  assert.equal(await chart.locator('svg[role="img"]').count(), 2);
-  for (const label of await chart.locator('svg[role="img"]').evaluateAll((svgs) => svgs.map((s) => s.getAttribute('aria-label')))) {
+  assert.equal(await chart.locator('svg[role="group"]').count(), 2);
+  for (const label of await chart.locator('svg[role="group"]').evaluateAll((svgs) => svgs.map((s) => s.getAttribute('aria-label')))) {
     assert.ok(label.length > 20, `chart label: ${label}`);
   }
   assert.equal(await chart.locator('polyline').count(), TASKS.length + 1);
@@ -69,7 +69,8 @@ test('reference agent, 6 missions × 20 seeds: 100% success, pass^k = 1 for ever
   assert.deepEqual(csv.slice(1).map((r) => r[0]), [...TASKS, 'overall']);
   for (const r of csv.slice(1)) {
     const key = r[0];
-    assert.equal(Number(r[4]), rows[key].mean, `${key}: mean in the CSV`);
+    assert.equal(Number(r[4]), Number(rows[key].mean.toFixed(4)), `${key}: mean in the CSV, rounded to 4 decimals`);
+    assert.ok(r.slice(4).every((v) => !/\.\d{5}/.test(v)), `${key}: no more than 4 decimals`);
     assert.equal(Number(r[5]), 1);
     assert.deepEqual(r.slice(6).map(Number), Array(20).fill(1), `${key}: pass^1…pass^20`);
   }
@@ -101,7 +102,8 @@ test('random agent: lower scores, and every table value is metrics.js on the eng
   assert.ok(rows.overall.mean < 0.5, `random scores lower: ${rows.overall.mean}`);
   assert.ok(rows.overall.success < 0.5);
   assert.deepEqual(Object.keys(rows.overall.k), ['1', '2', '3', '4', '5', '6', '7', '8'], 'N ≤ 10: every k');
-  assert.equal(await page.locator(`${tid('lab-chart')} circle`).count(), (TASKS.length + 1) * seeds, 'every point of the curves');
+  assert.equal(await page.locator(`${tid('lab-chart')} .chart-series:not(.chart-overall) > :is(.chart-dot, .chart-cross)`).count(), TASKS.length * seeds,
+    'a marker at every point of each mission’s curve');
 
   // One mission, bad input refused before anything runs.
   await page.fill(tid('lab-seeds'), '1001');

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import createSupportEnv from '../../dist/support-env.mjs';
 import {
-  TASKS, act, gotoReady, launchBrowser, openPage, startMission, startServer, text, tid, walkthrough,
+  TASKS, act, confirmLeave, gotoReady, launchBrowser, openPage, startMission, startServer, text, tid, walkthrough,
 } from './harness.mjs';
 
 let server;
@@ -88,10 +88,11 @@ test('a policy trap ends in the failure the engine reports', () => withPage(asyn
 test('an invalid action shows the engine error and still counts a step', () => withPage(async ({ page }) => {
   await startMission(page, 'billing_receipt', 0);
   await expectNoError(page);
-  await act(page, { action_type: 'resolve_ticket', message_to_customer: '' });
+  // A question that asks nothing in words: only the engine can tell, so it goes to the engine and costs a step.
+  await act(page, { action_type: 'ask_clarifying_question', message_to_customer: 'OK.' });
   const error = page.locator(tid('action-error'));
   assert.ok(await error.isVisible(), 'the error is visible');
-  assert.match(await error.innerText(), /message_to_customer is empty/);
+  assert.match(await error.innerText(), /asks nothing/);
   assert.equal(await error.getAttribute('role'), 'alert');
   assert.equal(await text(page, 'ticket-steps'), '1 / 10');
   assert.equal(await text(page, 'status-badge'), 'ACTIVE');
@@ -104,9 +105,10 @@ test('an invalid action shows the engine error and still counts a step', () => w
   await expectNoError(page);
   assert.equal(await text(page, 'reward-total'), '+0.03');
 
-  // A seed the engine refuses: its message, visibly.
+  // A seed the engine refuses: its message, visibly (after confirming the switch: two steps would be lost).
   await page.fill(tid('seed-input'), '-1');
   await page.click(tid('new-episode'));
+  await confirmLeave(page);
   assert.match(await text(page, 'episode-error'), /seed must be an integer/);
   assert.equal(await text(page, 'ticket-steps'), '2 / 10', 'the current episode is untouched');
 }));
@@ -125,6 +127,7 @@ test('a new episode mid-way resets every panel', () => withPage(async ({ page })
   // Another card, mid-episode: it starts that mission with the seed field's value.
   await page.fill(tid('seed-input'), '2');
   await page.click(tid('mission-card-dashboard_404'));
+  await confirmLeave(page);
   const expected = env.reset({ task: 'dashboard_404', seed: 2 }).observation;
   assert.equal(await text(page, 'ticket-id'), expected.ticket_id);
   assert.equal(await text(page, 'ticket-customer'), expected.customer_name);
@@ -145,6 +148,7 @@ test('a new episode mid-way resets every panel', () => withPage(async ({ page })
   // New Episode again with the same settings: the same ticket, from scratch.
   await act(page, { action_type: 'classify_issue', category_guess: 'Technical' });
   await page.click(tid('new-episode'));
+  await confirmLeave(page);
   assert.equal(await text(page, 'ticket-steps'), '0 / 10');
   assert.equal(await text(page, 'ticket-id'), expected.ticket_id);
 

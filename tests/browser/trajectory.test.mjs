@@ -40,7 +40,7 @@ test('export → import: the replay goes through the engine and shows the same s
   assert.ok(await page.locator(tid('export-trajectory')).isDisabled(), 'nothing to export yet');
   // A person's episode, with an invalid step in it.
   await startMission(page, 'vague_complaint', 1);
-  await act(page, { action_type: 'resolve_ticket', message_to_customer: '' });
+  await act(page, { action_type: 'ask_clarifying_question', message_to_customer: 'OK.' });
   for (const action of walkthrough('vague_complaint')) await act(page, action);
   const played = await panels(page);
   const file = await exportTrajectory(page);
@@ -59,7 +59,7 @@ test('export → import: the replay goes through the engine and shows the same s
     assert.equal(line.reason, played.log[i]);
     assert.equal(line.done, i === 4);
   }
-  assert.deepEqual(lines[0].action, { action_type: 'resolve_ticket', message_to_customer: '' });
+  assert.deepEqual(lines[0].action, { action_type: 'ask_clarifying_question', message_to_customer: 'OK.' });
   assert.equal(typeof lines[0].observation.last_action_error, 'string');
 
   // Import it in a fresh page: it replays step by step, at the chosen speed.
@@ -133,7 +133,9 @@ test('a share link reopens the same episode at the same step', () => inPage(brow
   // A mangled link is reported, not thrown.
   await other.goto(`${server.url}#play=nonsense!`);
   await other.waitForSelector('html[data-extras="ready"]');
-  assert.match(await other.locator(tid('trajectory-error')).innerText(), /share link could not be opened/);
+  const banner = other.locator(tid('link-banner'));
+  assert.match(await banner.innerText(), /share link could not be opened/);
+  assert.ok(await banner.isVisible());
   await other.close();
 }));
 

@@ -103,7 +103,7 @@ test('summarize: per mission and the average over missions', () => {
   assert.deepEqual(overall.passK, [0.75, (1 + 1 / 6) / 2, 0.5, 0.5]);
 });
 
-test('toCsv: every k from 1 to N, one row per mission and the overall average, quoted where needed', () => {
+test('toCsv: every k from 1 to N, one row per mission and the overall average, quoted where needed, rounded to 4 decimals', () => {
   const summary = summarize([
     { task: 'a', scores: [0.98, 0.3, 0.98], success: [true, false, true] },
     { task: 'b', scores: [0.98, 0.98, 0.98], success: [true, true, true] },
@@ -112,7 +112,7 @@ test('toCsv: every k from 1 to N, one row per mission and the overall average, q
   const lines = csv.trimEnd().split('\n');
   assert.equal(lines.length, 4);
   assert.equal(lines[0], 'mission,title,episodes,successes,mean_score,success_rate,pass^1,pass^2,pass^3');
-  assert.equal(lines[1], `a,"Mission ""A"", first",3,2,${(0.98 + 0.3 + 0.98) / 3},${2 / 3},${2 / 3},${1 / 3},0`);
+  assert.equal(lines[1], 'a,"Mission ""A"", first",3,2,0.7533,0.6667,0.6667,0.3333,0');
   assert.equal(lines[2], 'b,B,3,3,0.98,1,1,1,1');
   const overall = lines[3].split(',');
   assert.deepEqual(overall.slice(0, 4), ['overall', 'Overall (average over missions)', '6', '5']);

@@ -56,3 +56,18 @@ export function download(name, text, type) {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/** {id: element} for each data-testid: a module's hooks, found once. */
+export const byTestId = (ids, root = document) => Object.fromEntries(ids.map((id) => [id, $(id, root)]));
+
+/** Shows a message in an alert/status element, or hides it (null/''). */
+export function setMessage(el, message) {
+  el.textContent = message ?? '';
+  el.hidden = !message;
+}
+
+/** plural(3, 'step') → "3 steps". */
+export const plural = (n, one, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** The UTF-8 size of a string: what the engine's byte limit counts. */
+export const utf8Bytes = (text) => new TextEncoder().encode(text).length;

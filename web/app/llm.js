@@ -12,32 +12,37 @@
 
 const PROTOCOL_URL = new URL('../agent/llm-protocol.json', import.meta.url);
 const STORAGE_KEY = 'support-cc.llm';
+import { store } from './store.js';
 
-// ── Settings ──────────────────────────────────────────────────────────
-/** The endpoint settings, in memory. */
-export const settings = { base: '', model: '', token: '', remember: false, feedback: false };
+// ── Settings (kept in the store under 'llm') ─────────────────────────
+const settingsNow = () => store.get('llm');
 
+/** Reads remembered settings from this device into the store; returns them. */
 export function loadSettings() {
   try {
     const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null');
-    if (saved && typeof saved === 'object') Object.assign(settings, { base: String(saved.base ?? ''), model: String(saved.model ?? ''), token: String(saved.token ?? ''), feedback: saved.feedback === true, remember: true });
+    if (saved && typeof saved === 'object') {
+      store.set('llm', { base: String(saved.base ?? ''), model: String(saved.model ?? ''), token: String(saved.token ?? ''), feedback: saved.feedback === true, remember: true });
+    }
   } catch { /* storage unavailable or unreadable: settings stay in memory */ }
-  return settings;
+  return settingsNow();
 }
 
-/** Keeps the settings on this device only when "remember" is ticked; otherwise forgets them there. */
-export function saveSettings() {
+/** Changes settings (announced through the store); kept on this device only when "remember" is ticked, otherwise forgotten there. */
+export function updateSettings(patch) {
+  const next = { ...settingsNow(), ...patch };
+  store.set('llm', next);
   try {
-    if (settings.remember) localStorage.setItem(STORAGE_KEY, JSON.stringify({ base: settings.base, model: settings.model, token: settings.token, feedback: settings.feedback }));
+    if (next.remember) localStorage.setItem(STORAGE_KEY, JSON.stringify({ base: next.base, model: next.model, token: next.token, feedback: next.feedback }));
     else localStorage.removeItem(STORAGE_KEY);
   } catch { /* storage unavailable */ }
 }
 
-export const endpoint = () => `${settings.base.trim().replace(/\/+$/, '')}/chat/completions`;
+export const endpoint = (settings = settingsNow()) => `${settings.base.trim().replace(/\/+$/, '')}/chat/completions`;
 
 /** What is missing before the agent can play, or null. */
-export function settingsProblem() {
-  if (!settings.base.trim()) return 'Enter the endpoint’s base URL (for example https://api.openai.com/v1).';
+export function settingsProblem(settings = settingsNow()) {
+  if (!settings.base.trim()) return 'Enter the endpoint’s base URL (for example https://router.huggingface.co/v1).';
   try {
     if (!/^https?:$/.test(new URL(settings.base.trim()).protocol)) throw new Error();
   } catch {
@@ -47,7 +52,7 @@ export function settingsProblem() {
   return null;
 }
 
-const scrub = (text) => (settings.token ? String(text).split(settings.token).join('***') : String(text));
+const scrub = (text, token) => (token ? String(text).split(token).join('***') : String(text));
 
 // ── The protocol file: load, check, interpret ─────────────────────────
 export class LlmError extends Error {}
@@ -271,10 +276,11 @@ const retried = (status, policy) => policy.retry_statuses.includes(status)
   || policy.retry_status_ranges.some(([lo, hi]) => status >= lo && status <= hi);
 
 /** POST {base}/chat/completions → the reply text, with the protocol's request policy (timeout, retries, backoff). */
-export async function complete(messages, { signal, onRetry } = {}, policy) {
-  const url = endpoint();
+export async function complete(messages, { signal, onRetry } = {}, policy, settings = settingsNow()) {
+  const url = endpoint(settings);
+  const token = settings.token;
   const headers = { 'Content-Type': 'application/json' };
-  if (settings.token) headers.Authorization = `Bearer ${settings.token}`;
+  if (token) headers.Authorization = `Bearer ${token}`;
   const body = JSON.stringify({ model: settings.model.trim(), messages, temperature: policy.temperature, max_tokens: policy.max_tokens });
   const retries = policy.max_retries;
   for (let attempt = 0; ; attempt++) {
@@ -286,10 +292,10 @@ export async function complete(messages, { signal, onRetry } = {}, policy) {
         method: 'POST', headers, body, mode: 'cors', credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer',
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
-      if (response.ok) return content(await response.text(), url);
+      if (response.ok) return content(await response.text(), url, token);
       const detail = (await response.text().catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 200);
       problem = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} from ${url}${detail ? `: ${detail}` : ''}`;
-      if (!retried(response.status, policy)) throw new LlmError(scrub(problem));
+      if (!retried(response.status, policy)) throw new LlmError(scrub(problem, token));
       const retryAfter = Number(response.headers.get('Retry-After'));
       if (retryAfter > 0) wait = Math.max(wait, Math.min(retryAfter, policy.max_retry_after_seconds) * 1000);
     } catch (error) {
@@ -297,50 +303,45 @@ export async function complete(messages, { signal, onRetry } = {}, policy) {
       problem = timeout.aborted ? `no answer from ${url} within ${policy.timeout_seconds} s`
         : `cannot reach ${url} (the server is down, the address is wrong, or it does not allow requests from this page: CORS)`;
     }
-    if (attempt === retries) throw new LlmError(scrub(`${problem} (gave up after ${retries} retries)`));
-    onRetry?.(scrub(`${problem}; retry ${attempt + 1} of ${retries} in ${(wait / 1000).toFixed(1)} s`));
+    if (attempt === retries) throw new LlmError(scrub(`${problem} (gave up after ${retries} retries)`, token));
+    onRetry?.(scrub(`${problem}; retry ${attempt + 1} of ${retries} in ${(wait / 1000).toFixed(1)} s`, token));
     await sleep(wait, signal);
   }
 }
 
-function content(raw, url) {
+function content(raw, url, token) {
   let reply;
   try {
     reply = JSON.parse(raw).choices[0].message.content;
   } catch {
-    throw new LlmError(scrub(`the answer from ${url} is not a chat completion (no choices[0].message.content)`));
+    throw new LlmError(scrub(`the answer from ${url} is not a chat completion (no choices[0].message.content)`, token));
   }
   if (Array.isArray(reply)) reply = reply.map((part) => part?.text ?? '').join('');
   return typeof reply === 'string' ? reply : '';
 }
 
 /**
- * One LLM agent for one episode at a time: it keeps the chat going like
- * inference.py. feedback (fixed for the episode): show the model each step's
- * reward and reason.
+ * One LLM agent for one episode: it keeps the chat going like inference.py.
+ * settings: the endpoint, or a function returning it (read at each request:
+ * the demo follows edits); feedback (show the model each step's reward and
+ * reason) is fixed for the episode. The first next(obs) starts the chat.
  */
-export function createLlmAgent(spec, { feedback = false } = {}) {
+export function createLlmAgent(spec, { settings = settingsNow, feedback = false } = {}) {
   let protocol = null;
   let messages = [];
-  let firstObservation = null;
   let problem = null;
   return {
     feedback,
-    start(obs) {
-      firstObservation = obs;
-      messages = [];
-      problem = null;
-    },
     /** → {action, problem}; throws LlmError when the protocol or the endpoint gives no usable answer. */
-    async next(options) {
+    async next(obs, options) {
       protocol ??= await loadProtocol();
       if (!messages.length) {
         messages = [
           { role: 'system', content: systemPrompt(protocol, spec, feedback) },
-          { role: 'user', content: renderTurn(protocol, firstObservation, { first: true, feedback }) },
+          { role: 'user', content: renderTurn(protocol, obs, { first: true, feedback }) },
         ];
       }
-      const reply = await complete(messages, options, protocol.request);
+      const reply = await complete(messages, options, protocol.request, typeof settings === 'function' ? settings() : settings);
       messages.push({ role: 'assistant', content: reply || protocol.empty_reply });
       const parsed = parseAction(reply, spec, protocol);
       problem = parsed.problem;

@@ -3,24 +3,27 @@
 // and register the service worker (offline play).
 import createSupportEnv from '../support-env.mjs';
 import { $, h } from './dom.js';
-import { renderSections, renderMissions, initTicker } from './sections.js';
+import { renderSections, initCopyButtons, initNav, initTicker } from './sections.js';
 import { initDemo } from './demo.js';
+import { store } from './store.js';
 
 initTicker();
+initNav();
+initCopyButtons();
 
 try {
   const started = performance.now();
   const env = await createSupportEnv();
   const { spec } = env.spec();
-  const { tasks } = env.tasks();
-  const demo = initDemo({ env, spec, tasks });
-  renderSections({ spec, tasks, onChoose: (id) => demo.choose(id) });
+  store.set('tasks', { tasks: env.tasks().tasks, pack: null });
+  const demo = initDemo({ env, spec });
+  renderSections({ spec, onChoose: (id) => demo.choose(id) });
   const ms = Math.round(performance.now() - started);
   $('engine-status').textContent = 'Engine ready';
   $('footer-engine').textContent = `Engine: WebAssembly, ready in ${ms} ms, running in this tab.`;
   document.documentElement.dataset.ready = 'true';
   performance.mark('playable');
-  initExtras({ env, spec, tasks, demo }).catch((error) => {
+  initExtras({ env, spec, demo }).catch((error) => {
     const message = $('episode-error');
     message.textContent = `The agents, trajectories, packs and Evaluation Lab could not load: ${error.message}`;
     message.hidden = false;
@@ -39,22 +42,12 @@ try {
 }
 
 /** After the demo is playable: who plays, trajectories, scenario packs and the Evaluation Lab. */
-async function initExtras({ env, spec, tasks, demo }) {
+async function initExtras({ env, spec, demo }) {
   const [{ initPlayer }, { initTrajectory }, { initPacks }, { initLab }] = await Promise.all(
     ['./player.js', './trajectory.js', './packs.js', './lab.js'].map((module) => import(module)));
   const player = initPlayer({ env, spec, demo });
-  const lab = initLab({ env, spec, tasks, player, createEnv: createSupportEnv });
-  initPacks({
-    env,
-    onTasks(next, files) {
-      renderMissions(next, (id) => demo.choose(id));
-      demo.setTasks(next);
-      lab.setTasks(next, files);
-    },
-  });
-  $('llm-base').addEventListener('input', lab.syncPolicy);
-  $('llm-model').addEventListener('input', lab.syncPolicy);
-  $('llm-feedback').addEventListener('change', lab.syncPolicy);
+  initLab({ env, spec, player, createEnv: createSupportEnv });
+  initPacks({ env });
   initTrajectory({ spec, demo, player });
   document.documentElement.dataset.extras = 'ready';
 }

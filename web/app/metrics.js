@@ -65,15 +65,59 @@ export function summarize(results) {
 const csvCell = (value) => (/[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
 /**
+ * A rate or mean for a CSV: 4 decimals, trailing zeros dropped (0.9850 → 0.985,
+ * 1.0000 → 1); a value too small for that keeps 3 significant digits (1.23e-7),
+ * so a tiny pass^k never reads as 0.
+ */
+export function roundCsv(value) {
+  if (!Number.isFinite(value)) return String(value);
+  if (value !== 0 && Math.abs(value) < 0.00005) return value.toPrecision(3).replace(/\.?0+e/, 'e');
+  return String(Number(value.toFixed(4)));
+}
+
+/**
  * summarize()'s result as CSV: one row per mission and one for the overall
  * average, with pass^k for every k = 1…N (the table shows a selection).
- * titleOf(task) names a mission; numbers keep full double precision.
+ * titleOf(task) names a mission; numbers are rounded by roundCsv.
  */
 export function toCsv({ missions, overall }, titleOf = (task) => task) {
   const n = overall.n;
   const header = ['mission', 'title', 'episodes', 'successes', 'mean_score', 'success_rate',
     ...Array.from({ length: n }, (_, i) => `pass^${i + 1}`)];
   const row = (m) => [m.task ?? 'overall', m.task === null ? 'Overall (average over missions)' : titleOf(m.task),
-    m.task === null ? missions.reduce((s, x) => s + x.n, 0) : m.n, m.successes, m.mean, m.successRate, ...m.passK.slice(0, n)];
+    m.task === null ? missions.reduce((s, x) => s + x.n, 0) : m.n, m.successes, roundCsv(m.mean), roundCsv(m.successRate),
+    ...m.passK.slice(0, n).map(roundCsv)];
   return [header, ...missions.map(row), row(overall)].map((cells) => cells.map((c) => csvCell(String(c))).join(',')).join('\n') + '\n';
 }
+
+/**
+ * Two runs side by side (each summarize()'s result): per mission both ran, and
+ * overall, the mean score, success rate and pass^k at k = the smaller N, each
+ * with B − A. Missions only one of them ran are listed in `only`.
+ */
+export function compareRuns(a, b) {
+  const byTask = (run) => new Map(run.missions.map((m) => [m.task, m]));
+  const A = byTask(a);
+  const B = byTask(b);
+  const common = [...A.keys()].filter((t) => B.has(t));
+  const k = Math.min(a.overall.n, b.overall.n);
+  const row = (task, x, y) => ({
+    task,
+    mean: [x.mean, y.mean, y.mean - x.mean],
+    success: [x.successRate, y.successRate, y.successRate - x.successRate],
+    passK: [x.passK[k - 1] ?? 0, y.passK[k - 1] ?? 0, (y.passK[k - 1] ?? 0) - (x.passK[k - 1] ?? 0)],
+  });
+  const rows = common.map((t) => row(t, A.get(t), B.get(t)));
+  const avg = (i, key) => mean(rows.map((r) => r[key][i]));
+  const overall = rows.length ? {
+    task: null,
+    mean: [avg(0, 'mean'), avg(1, 'mean'), avg(1, 'mean') - avg(0, 'mean')],
+    success: [avg(0, 'success'), avg(1, 'success'), avg(1, 'success') - avg(0, 'success')],
+    passK: [avg(0, 'passK'), avg(1, 'passK'), avg(1, 'passK') - avg(0, 'passK')],
+  } : null;
+  const only = [...A.keys(), ...B.keys()].filter((t) => !(A.has(t) && B.has(t)));
+  return { k, rows, overall, only: [...new Set(only)] };
+}
+
+/** The seeds of a mission's episodes that did not succeed, from env.evaluate()-style results. */
+export const failedSeeds = ({ success }, first) => success.flatMap((ok, i) => (ok ? [] : [first + i]));

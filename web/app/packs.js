@@ -2,7 +2,8 @@
 // Library go to the engine as env.loadScenarios([{name, text}]). The engine
 // validates everything; a broken pack is refused with its
 // "<file>: <JSON path>: problem", shown verbatim, and the missions stay as they were.
-import { $ } from './dom.js';
+import { byTestId, plural, setMessage } from './dom.js';
+import { store } from './store.js';
 
 /**
  * The engine's name for a file: a path through missions/, kb/ or lexicon/
@@ -54,14 +55,11 @@ function packName(paths) {
   return paths.length === 1 ? paths[0].split('/').at(-1) : `${paths.length} files`;
 }
 
-/** onTasks(tasks, files) runs after a switch: files are the pack's [{name, text}], null for the built-in missions. */
-export function initPacks({ env, onTasks }) {
-  const ui = Object.fromEntries(['pack-drop', 'pack-files', 'pack-folder', 'pack-active', 'pack-status', 'pack-reset',
-    'pack-error', 'pack-busy'].map((id) => [id, $(id)]));
-  const fail = (message) => {
-    ui['pack-error'].textContent = message ?? '';
-    ui['pack-error'].hidden = !message;
-  };
+/** A switch of missions is announced through the store: tasks = {tasks, pack: {name, files: [{name, text}]} | null}. */
+export function initPacks({ env }) {
+  const ui = byTestId(['pack-drop', 'pack-files', 'pack-folder', 'pack-active', 'pack-status', 'pack-reset',
+    'pack-error', 'pack-busy']);
+  const fail = (message) => setMessage(ui['pack-error'], message);
 
   async function load(chosen) {
     const json = chosen.filter(({ path }) => path.toLowerCase().endsWith('.json'));
@@ -85,10 +83,10 @@ export function initPacks({ env, onTasks }) {
     }
     fail(null);
     ui['pack-busy'].textContent = '';
-    const n = result.tasks.length;
-    ui['pack-status'].textContent = `Playing pack: ${packName(json.map((f) => f.path))} (${n} mission${n === 1 ? '' : 's'})`;
+    const name = packName(json.map((f) => f.path));
+    ui['pack-status'].textContent = `Playing pack: ${name} (${plural(result.tasks.length, 'mission')})`;
     ui['pack-active'].hidden = false;
-    onTasks(result.tasks, files);
+    store.set('tasks', { tasks: result.tasks, pack: { name, files } });
   }
 
   for (const input of [ui['pack-files'], ui['pack-folder']]) {
@@ -122,7 +120,7 @@ export function initPacks({ env, onTasks }) {
     const { tasks } = env.useBuiltInScenarios();
     ui['pack-active'].hidden = true;
     fail(null);
-    onTasks(tasks, null);
+    store.set('tasks', { tasks, pack: null });
     ui['pack-files'].focus();
   });
 }

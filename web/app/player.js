@@ -2,8 +2,10 @@
 // an imported trajectory. Agents only choose actions (env.act, a model, a
 // recording); every action goes through demo.apply → env.step, so the panels
 // show exactly what the engine returns. Play / Pause / Step at a chosen speed.
-import { $ } from './dom.js';
-import { createLlmAgent, loadSettings, saveSettings, settings, settingsProblem } from './llm.js';
+import { byTestId, setMessage } from './dom.js';
+import { loadSettings, settingsProblem, updateSettings } from './llm.js';
+import { builtInAgent, llmAgent, playEpisode, replayAgent } from './agent-loop.js';
+import { store } from './store.js';
 
 const SPEEDS = [
   { ms: 2000, label: '2 s / step' },
@@ -34,9 +36,9 @@ const WHO = {
 };
 
 export function initPlayer({ env, spec, demo }) {
-  const ui = Object.fromEntries(['player-select', 'agent-panel', 'agent-name', 'agent-step', 'agent-desc', 'llm-settings',
+  const ui = byTestId(['player-select', 'agent-panel', 'agent-name', 'agent-step', 'agent-desc', 'llm-settings',
     'llm-base', 'llm-model', 'llm-token', 'llm-remember', 'llm-feedback', 'replay-settings', 'replay-episode', 'speed-input', 'speed-value',
-    'play-pause', 'step-once', 'agent-status', 'agent-error', 'agent-last', 'agent-action', 'replay-warning'].map((id) => [id, $(id)]));
+    'play-pause', 'step-once', 'agent-status', 'agent-error', 'agent-last', 'agent-action', 'replay-warning']);
   const replayOption = ui['player-select'].querySelector('option[value="replay"]');
 
   let who = 'you';
@@ -44,31 +46,23 @@ export function initPlayer({ env, spec, demo }) {
   let busy = false;        // an action is being chosen or applied
   let controller = null;   // aborts the model request and the wait between steps
   let ownStart = false;    // the episode event comes from this module
-  let llm = null;          // {agent, episode id}
+  let agent = null;        // {agent, episode id, who}: the agent playing the demo's episode
   let replay = null;       // {file, episodes, index, episodeId, warnings}
   let note = null;         // a status line that outlives the next update (end of a recording)
 
   // ── Settings ─────────────────────────────────────────────────────────
-  loadSettings();
-  ui['llm-base'].value = settings.base;
-  ui['llm-model'].value = settings.model;
-  ui['llm-token'].value = settings.token;
-  ui['llm-remember'].checked = settings.remember;
-  ui['llm-feedback'].checked = settings.feedback;
+  const saved = loadSettings();
+  ui['llm-base'].value = saved.base;
+  ui['llm-model'].value = saved.model;
+  ui['llm-token'].value = saved.token;
+  ui['llm-remember'].checked = saved.remember;
+  ui['llm-feedback'].checked = saved.feedback;
   for (const key of ['base', 'model', 'token']) {
-    ui[`llm-${key}`].addEventListener('input', () => {
-      settings[key] = ui[`llm-${key}`].value;
-      saveSettings();
-    });
+    ui[`llm-${key}`].addEventListener('input', () => updateSettings({ [key]: ui[`llm-${key}`].value }));
   }
-  ui['llm-remember'].addEventListener('change', () => {
-    settings.remember = ui['llm-remember'].checked;
-    saveSettings();
-  });
-  ui['llm-feedback'].addEventListener('change', () => {
-    settings.feedback = ui['llm-feedback'].checked;  // from the next episode: an episode keeps its mode
-    saveSettings();
-  });
+  ui['llm-remember'].addEventListener('change', () => updateSettings({ remember: ui['llm-remember'].checked }));
+  // From the next episode: an episode keeps its mode.
+  ui['llm-feedback'].addEventListener('change', () => updateSettings({ feedback: ui['llm-feedback'].checked }));
 
   const speed = () => SPEEDS[Number(ui['speed-input'].value)] ?? SPEEDS[2];
   function syncSpeed() {
@@ -82,7 +76,7 @@ export function initPlayer({ env, spec, demo }) {
     stop();
     who = next;
     ui['player-select'].value = next;
-    demo.setActor({ label: WHO[next].label, manual: next === 'you' });
+    store.set('actor', { who: next, label: WHO[next].label, manual: next === 'you' });
     ui['agent-panel'].hidden = next === 'you';
     ui['llm-settings'].hidden = next !== 'llm';
     ui['replay-settings'].hidden = next !== 'replay';
@@ -93,21 +87,31 @@ export function initPlayer({ env, spec, demo }) {
   }
   ui['player-select'].addEventListener('change', () => choose(ui['player-select'].value));
 
-  // ── Agents: each returns {action, problem} for the current observation ──
-  async function nextAction(obs, signal) {
-    if (who === 'reference' || who === 'random') return { action: env.act({ policy: who }).action, problem: null };
-    if (who === 'replay') {
-      const step = replay.episodes[replay.index].steps[obs.step_count];
-      return { action: step.action, problem: null, recorded: step.reward };
+  // ── Agents (agent-loop.js): one per episode ──────────────────────────
+  /** The agent for the demo's current episode, made when the episode or the player changes. */
+  function currentAgent() {
+    if (agent?.episode === demo.episode.id && agent.who === who) return agent.agent;
+    let made;
+    if (who === 'reference' || who === 'random') made = builtInAgent(env, who);
+    else if (who === 'replay') made = replayAgent(replay.episodes[replay.index].steps);
+    else {
+      const problem = settingsProblem();
+      if (problem) throw new Error(problem);
+      // The endpoint is read at each request (edits apply at once); the feedback mode stays the episode's.
+      const inner = llmAgent(spec, { settings: () => store.get('llm'), feedback: store.get('llm').feedback, onRetry: (message) => { ui['agent-status'].textContent = message; } });
+      made = {
+        feedback: inner.feedback,
+        next(obs, options) {
+          const problem = settingsProblem();
+          if (problem) throw new Error(problem);
+          ui['agent-status'].textContent = `Waiting for ${store.get('llm').model.trim()}…`;
+          return inner.next(obs, options);
+        },
+        observe: inner.observe,
+      };
     }
-    const problem = settingsProblem();
-    if (problem) throw new Error(problem);
-    if (llm?.episode !== demo.episode.id) {
-      llm = { agent: createLlmAgent(spec, { feedback: settings.feedback }), episode: demo.episode.id };
-      llm.agent.start(obs);
-    }
-    ui['agent-status'].textContent = `Waiting for ${settings.model.trim()}…`;
-    return llm.agent.next({ signal, onRetry: (message) => { ui['agent-status'].textContent = message; } });
+    agent = { agent: made, episode: demo.episode.id, who };
+    return made;
   }
 
   /** The episode to play: the current one, or a fresh one (the form's, or the recording's). */
@@ -132,35 +136,46 @@ export function initPlayer({ env, spec, demo }) {
     return started ? 'started' : false;
   }
 
-  /** One action: choose it, apply it through the engine, show what happened. */
-  async function step(signal) {
-    const obs = demo.observation;
-    if (who === 'replay' && obs.step_count >= replay.episodes[replay.index].steps.length) {
-      note = `End of the recording: ${obs.step_count} step${obs.step_count === 1 ? '' : 's'} replayed. Switch “Who plays” to take over from here.`;
-      return false;
-    }
+  /** Plays up to maxActions actions (Infinity: to the end) through the shared episode loop, at the chosen speed. */
+  async function run(signal, maxActions) {
     note = null;
-    busy = true;
-    update();
     try {
-      const { action, problem, recorded } = await nextAction(obs, signal);
-      if (signal.aborted) return false;
-      // Recorded with the trajectory: was the agent shown rewards? (The built-in agents never are.)
-      const result = demo.apply(action, { feedback: who === 'llm' ? llm.agent.feedback : who === 'replay' ? undefined : false });
-      if (who === 'llm') llm.agent.observe(result);
-      ui['agent-action'].textContent = JSON.stringify(action, null, 2);
-      ui['agent-last'].hidden = false;
-      const error = result.observation.last_action_error;
-      showError(problem ? `The model’s reply could not be used: ${problem}. Sent to the engine as an invalid step${error ? `: ${error}` : '.'}`
-        : error ? `Invalid action (the step still counts): ${error}` : null);
-      if (recorded != null && Math.abs(recorded - result.reward) > 1e-9) {
-        replay.warnings.push(`Step ${result.observation.step_count}: the file records +${recorded.toFixed(2)}, the engine gives +${result.reward.toFixed(2)}.`);
-        showWarnings();
+      const playing_ = currentAgent();
+      const { ended } = await playEpisode({
+        agent: {
+          next: async (obs, options) => {
+            busy = true;
+            update();
+            return playing_.next(obs, options);
+          },
+          observe: (result) => playing_.observe?.(result),
+        },
+        obs: demo.observation,
+        signal,
+        maxActions,
+        between: (s) => wait(speed().ms, s),
+        // Recorded with the trajectory: was the agent shown rewards? (The built-in agents never are.)
+        step: (action) => demo.apply(action, { feedback: who === 'llm' ? playing_.feedback : who === 'replay' ? undefined : false }),
+        onStep: (result, { action, problem, recorded }) => {
+          busy = false;
+          ui['agent-action'].textContent = JSON.stringify(action, null, 2);
+          ui['agent-last'].hidden = false;
+          const error = result.observation.last_action_error;
+          showError(problem ? `The model’s reply could not be used: ${problem}. Sent to the engine as an invalid step${error ? `: ${error}` : '.'}`
+            : error ? `Invalid action (the step still counts): ${error}` : null);
+          if (recorded != null && Math.abs(recorded - result.reward) > 1e-9) {
+            replay.warnings.push(`Step ${result.observation.step_count}: the file records +${recorded.toFixed(2)}, the engine gives +${result.reward.toFixed(2)}.`);
+            showWarnings();
+          }
+          update();
+        },
+      });
+      if (ended) {
+        const n = demo.observation.step_count;
+        note = `End of the recording: ${n} step${n === 1 ? '' : 's'} replayed. Switch “Who plays” to take over from here.`;
       }
-      return true;
     } catch (error) {
       if (!signal.aborted) showError(error.message);
-      return false;
     } finally {
       busy = false;
       update();
@@ -181,10 +196,7 @@ export function initPlayer({ env, spec, demo }) {
     update();
     const started = ensureEpisode();
     if (started === 'started') await wait(speed().ms, signal);
-    while (started && !signal.aborted && !demo.observation.done) {
-      if (!(await step(signal))) break;
-      if (!demo.observation.done) await wait(speed().ms, signal);
-    }
+    if (started && !signal.aborted) await run(signal, Infinity);
     if (!signal.aborted) playing = false;
     update();
   }
@@ -194,7 +206,7 @@ export function initPlayer({ env, spec, demo }) {
     stop();
     if (!ensureEpisode()) return;
     controller = new AbortController();
-    await step(controller.signal);
+    await run(controller.signal, 1);
   }
 
   /** Pauses: stops the loop and any model request in flight. */
@@ -207,7 +219,11 @@ export function initPlayer({ env, spec, demo }) {
 
   ui['play-pause'].addEventListener('click', () => (playing ? stop() : play()));
   ui['step-once'].addEventListener('click', stepOnce);
-  demo.events.addEventListener('episode', () => {
+  store.on('episode', (current) => {
+    if (current?.kind === 'step') {
+      update();
+      return;
+    }
     ui['agent-last'].hidden = true;
     note = null;
     if (ownStart) return;
@@ -218,7 +234,6 @@ export function initPlayer({ env, spec, demo }) {
       showWarnings();
     }
   });
-  demo.events.addEventListener('step', update);
 
   // ── Replays of imported trajectories ─────────────────────────────────
   ui['replay-episode'].addEventListener('change', () => {
@@ -236,10 +251,7 @@ export function initPlayer({ env, spec, demo }) {
   }
 
   // ── Rendering ────────────────────────────────────────────────────────
-  function showError(message) {
-    ui['agent-error'].hidden = !message;
-    ui['agent-error'].textContent = message ?? '';
-  }
+  const showError = (message) => setMessage(ui['agent-error'], message);
 
   function update() {
     const obs = demo.observation;
@@ -249,7 +261,7 @@ export function initPlayer({ env, spec, demo }) {
     ui['play-pause'].querySelector('use').setAttribute('href', playing ? '#i-pause' : '#i-play');
     ui['play-pause'].dataset.playing = String(playing);
     ui['step-once'].disabled = busy;
-    ui['agent-step'].textContent = obs ? `Step ${obs.step_count} of ${obs.max_steps}` : 'No episode';
+    ui['agent-step'].textContent = obs ? `${obs.ticket_id}${obs.done ? ' · over' : ''}` : 'No episode';
     if (who === 'you' || busy) return;
     const name = WHO[who].label.toLowerCase();
     ui['agent-status'].textContent = note ?? (playing ? `Playing: the ${name} acts ${speed().ms ? `every ${speed().label.replace(' / step', '')}` : 'at full speed'}.`
@@ -275,7 +287,7 @@ export function initPlayer({ env, spec, demo }) {
       play();
     },
     stop,
-    actor: () => ({ label: WHO[who].label, manual: who === 'you' }),
+    actor: () => ({ who, label: WHO[who].label, manual: who === 'you' }),
     /** True while an imported trajectory is the one playing. */
     replaying: () => who === 'replay',
     /** Shows the LLM settings (the Evaluation Lab's "set up" link). */

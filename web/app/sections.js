@@ -2,6 +2,7 @@
 // Library, Control Panel and Reward Signal. Every number comes from the
 // engine (env.spec(), env.tasks()); this file only holds the copy.
 import { $, h, icon, breakable, fmtReward, fmtScore, humanize } from './dom.js';
+import { store } from './store.js';
 
 // Copy and look for each action card, keyed by the engine's action_type.
 export const ACTIONS = {
@@ -50,8 +51,9 @@ export function initTicker() {
   });
 }
 
-/** The Mission Library: its heading count and one card per mission (built-in or from a pack). */
+/** The Mission Library: its heading count, the hero's count and one card per mission (built-in or from a pack). */
 export function renderMissions(tasks, onChoose) {
+  $('stat-tasks').textContent = String(tasks.length);
   const count = $('mission-count');
   count.textContent = String(tasks.length);
   count.nextSibling.textContent = tasks.length === 1 ? ' Ticket Mission' : ' Ticket Missions';
@@ -109,11 +111,54 @@ function renderRewardSignal(spec) {
   $('reward-signal').querySelector('.reward-signal-text').replaceWith(text);
 }
 
-/** Fills every engine-driven section; onChoose(taskId) runs when a mission card is chosen. */
-export function renderSections({ spec, tasks, onChoose }) {
+/** Fills every engine-driven section, and the missions again whenever they change; onChoose(taskId) runs when a mission card is chosen. */
+export function renderSections({ spec, onChoose }) {
+  const { tasks } = store.get('tasks');
   renderStats(spec, tasks);
   renderTicker(spec);
   renderMissions(tasks, onChoose);
   renderActions(spec);
   renderRewardSignal(spec);
+  store.on('tasks', (next) => renderMissions(next.tasks, onChoose));
+}
+
+/** The menu that reaches every section on a narrow screen (the links sit in the top bar on a wide one). */
+export function initNav() {
+  const toggle = $('nav-toggle');
+  const links = $('nav-links');
+  const set = (open) => {
+    toggle.setAttribute('aria-expanded', String(open));
+    links.classList.toggle('is-open', open);
+  };
+  toggle.addEventListener('click', () => set(toggle.getAttribute('aria-expanded') !== 'true'));
+  links.addEventListener('click', (event) => { if (event.target.closest('a')) set(false); });
+  addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && toggle.getAttribute('aria-expanded') === 'true') {
+      set(false);
+      toggle.focus();
+    }
+  });
+}
+
+/** A Copy button on every code block of Get Running. */
+export function initCopyButtons() {
+  for (const pre of document.querySelectorAll('.code-card pre')) {
+    const title = pre.parentElement.querySelector('.code-title');
+    const name = title.textContent.replace(/^\d+/, '').trim();
+    const button = h('button', { class: 'copy-button', type: 'button', 'data-testid': 'copy-code' },
+      icon('i-copy'), h('span', {}, 'Copy'), h('span', { class: 'visually-hidden' }, ` the ${name} commands`));
+    const label = button.querySelector('span');
+    button.addEventListener('click', async () => {
+      let copied = true;
+      try {
+        await navigator.clipboard.writeText(pre.textContent);
+      } catch {
+        copied = false;
+        getSelection().selectAllChildren(pre);
+      }
+      label.textContent = copied ? 'Copied' : 'Selected: press Ctrl+C';
+      setTimeout(() => { label.textContent = 'Copy'; }, 2000);
+    });
+    title.append(button);
+  }
 }

@@ -1,9 +1,14 @@
 // Trajectories: export an episode as JSONL (the format of inference.py
 // --trajectories), import one back to replay it through the engine, and share
 // an episode as a link (#play=<base64url JSON {v: env_version, t: task, s: seed,
-// a: actions}>). A file or link from another environment version (or from
-// before versions) says so plainly; the replay still goes ahead.
-import { $, download } from './dom.js';
+// a: actions, p: scenario pack name (only for a pack's mission)}>). The URL
+// follows the episode on screen (a new episode is a history entry, each step
+// replaces it), so reload and Back restore it. A file or link from another
+// environment version (or from before versions) says so plainly; the replay
+// still goes ahead. A broken link, or one for a mission this page does not
+// have, says so at the top of the page (and which pack to load).
+import { $, byTestId, download, plural, setMessage } from './dom.js';
+import { store } from './store.js';
 
 // ── Formats (pure) ────────────────────────────────────────────────────
 /** Trajectory lines → JSONL text, one step per line, keys in the schema's order. */
@@ -55,10 +60,10 @@ const fromBase64Url = (text) => {
   return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
 };
 
-export const shareHash = ({ version, task, seed, actions }) =>
-  `#play=${toBase64Url(JSON.stringify({ v: version, t: task, s: seed, a: actions }))}`;
+export const shareHash = ({ version, task, seed, actions, pack = null }) =>
+  `#play=${toBase64Url(JSON.stringify(pack ? { v: version, t: task, s: seed, a: actions, p: pack } : { v: version, t: task, s: seed, a: actions }))}`;
 
-/** location.hash → {version, task, seed, actions} (version null for links from before versions), null when it is no share link; throws when it is a broken one. */
+/** location.hash → {version, task, seed, actions, pack} (version null for links from before versions, pack null for built-in missions), null when it is no share link; throws when it is a broken one. */
 export function readShareHash(hash) {
   if (!hash.startsWith('#play=')) return null;
   let data;
@@ -68,7 +73,10 @@ export function readShareHash(hash) {
     throw new Error('the link is cut short or altered (it does not decode)');
   }
   if (typeof data?.t !== 'string' || !Array.isArray(data.a)) throw new Error('the link names no mission or actions');
-  return { version: typeof data.v === 'string' && data.v ? data.v : null, task: data.t, seed: data.s ?? 0, actions: data.a };
+  return {
+    version: typeof data.v === 'string' && data.v ? data.v : null, task: data.t, seed: data.s ?? 0, actions: data.a,
+    pack: typeof data.p === 'string' && data.p ? data.p : null,
+  };
 }
 
 /**
@@ -91,35 +99,57 @@ export function versionNotice(what, versions, current) {
   return `${thing} holds episodes recorded with environment versions ${named}; ${page}`;
 }
 
-// ── The Trajectory panel ──────────────────────────────────────────────
+// ── The Trajectory panel, and the URL ─────────────────────────────────
 export function initTrajectory({ spec, demo, player }) {
-  const ui = Object.fromEntries(['export-trajectory', 'import-trajectory', 'copy-link', 'share-url', 'share-box',
-    'trajectory-status', 'trajectory-error', 'version-notice'].map((id) => [id, $(id)]));
+  const ui = byTestId(['export-trajectory', 'import-trajectory', 'copy-link', 'share-url', 'share-box',
+    'trajectory-status', 'trajectory-error', 'version-notice', 'link-banner', 'link-banner-text', 'link-banner-close']);
   let noticeEpisode = null;  // the shared episode the notice is about (null: an imported file's)
+  let restoring = false;     // an episode is being rebuilt from the URL: the URL is not rewritten meanwhile
+  let written = location.hash;  // the hash this page last wrote (its own change is not a navigation)
+  let pending = null;        // a link whose mission comes from a pack not loaded yet
   /** Shows (or, with null, hides) the version notice at the top of the demo. */
   const notice = (message, episodeId = null) => {
-    ui['version-notice'].textContent = message ?? '';
-    ui['version-notice'].hidden = !message;
+    setMessage(ui['version-notice'], message);
     noticeEpisode = episodeId;
   };
-  const status = (message) => { ui['trajectory-status'].textContent = message; };
-  const fail = (message) => {
-    ui['trajectory-error'].textContent = message ?? '';
-    ui['trajectory-error'].hidden = !message;
+  /** The message at the very top of the page, where a visitor following a link lands. */
+  const banner = (message) => {
+    ui['link-banner-text'].textContent = message ?? '';
+    ui['link-banner'].hidden = !message;
+    if (message) ui['link-banner'].scrollIntoView({ block: 'start' });
   };
+  ui['link-banner-close'].addEventListener('click', () => banner(null));
+  const status = (message) => { ui['trajectory-status'].textContent = message; };
+  const fail = (message) => setMessage(ui['trajectory-error'], message);
+
+  const hashOf = (current) => shareHash({
+    version: spec.env_version, task: current.task, seed: current.seed, actions: current.trajectory.map((l) => l.action), pack: current.pack,
+  });
+
+  /** The URL follows the episode: a new one is pushed, its steps replace it (Back returns to the previous episode). */
+  function follow(current) {
+    if (restoring) return;
+    const base = location.href.split('#')[0];
+    const hash = current ? hashOf(current) : '';
+    if (hash === location.hash) return;
+    written = hash;
+    if (current?.kind === 'start' && location.hash.startsWith('#play=')) history.pushState(null, '', base + hash);
+    else history.replaceState(null, '', base + hash);
+  }
 
   function sync() {
     ui['export-trajectory'].disabled = demo.trajectory.length === 0;
     ui['copy-link'].disabled = !demo.episode;
   }
-  demo.events.addEventListener('episode', () => {
+  store.on('episode', (current) => {
     sync();
+    follow(current);
+    if (current?.kind === 'step') return;
     ui['share-box'].hidden = true;
     // The notice stays with what it describes: the shared episode, or the imported file while it plays.
     const about = noticeEpisode !== null ? demo.episode?.id === noticeEpisode : player.replaying();
     if (!about) notice(null);
   });
-  demo.events.addEventListener('step', sync);
 
   ui['export-trajectory'].addEventListener('click', () => {
     const lines = demo.trajectory;
@@ -128,7 +158,7 @@ export function initTrajectory({ spec, demo, player }) {
     const name = `trajectory-${task}-${seed}.jsonl`;
     download(name, toJsonl(lines), 'application/x-ndjson');
     fail(null);
-    status(`Exported ${lines.length} step${lines.length === 1 ? '' : 's'} as ${name}.`);
+    status(`Exported ${plural(lines.length, 'step')} as ${name}.`);
   });
 
   ui['import-trajectory'].addEventListener('change', async () => {
@@ -150,7 +180,7 @@ export function initTrajectory({ spec, demo, player }) {
 
   ui['copy-link'].addEventListener('click', async () => {
     const { task, seed } = demo.episode;
-    const url = `${location.href.split('#')[0]}${shareHash({ version: spec.env_version, task, seed, actions: demo.trajectory.map((l) => l.action) })}`;
+    const url = `${location.href.split('#')[0]}${hashOf({ ...demo.episode, trajectory: demo.trajectory })}`;
     ui['share-url'].value = url;
     ui['share-box'].hidden = false;
     const steps = demo.trajectory.length;
@@ -164,36 +194,63 @@ export function initTrajectory({ spec, demo, player }) {
   });
   ui['share-url'].addEventListener('focus', () => ui['share-url'].select());
 
-  /** Opens #play=… : the same episode, replayed through the engine to the same step. */
-  function openShared() {
+  /** Rebuilds a shared episode through the engine, to the same step. */
+  function open(shared, { scroll }) {
+    const known = store.get('tasks').tasks.some((t) => t.id === shared.task);
+    if (!known) {
+      pending = shared.pack ? shared : null;
+      banner(shared.pack
+        ? `This link opens “${shared.task}”, a mission of the scenario pack “${shared.pack}”, which is not loaded. Load that pack in the Mission Library (Choose folder, or drop the folder there): the episode opens as soon as it is loaded.`
+        : `This link names a mission this page does not have (“${shared.task}”). It may come from a scenario pack: load that pack in the Mission Library, then open the link again.`);
+      return;
+    }
+    pending = null;
+    banner(null);
+    player.stop();
+    notice(null);
+    restoring = true;
+    try {
+      if (!demo.start(shared.task, shared.seed)) {
+        banner('This share link names an episode the engine cannot start (see the message in the demo).');
+        return;
+      }
+      notice(versionNotice('link', [shared.version], spec.env_version), demo.episode.id);
+      const restore = player.actor();
+      store.set('actor', { ...restore, label: 'Agent' });
+      try {
+        for (const action of shared.actions) if (!demo.observation.done) demo.apply(action);
+        fail(null);
+      } catch (error) {
+        fail(`The shared episode stopped early: ${error.message}`);
+      }
+      store.set('actor', restore);
+    } finally {
+      restoring = false;
+    }
+    follow({ kind: 'step', ...demo.episode, trajectory: demo.trajectory });
+    status(`Opened a shared episode: ${shared.task}, seed ${shared.seed}, at step ${demo.observation.step_count}.`);
+    if (scroll) $('demo').scrollIntoView({ block: 'start' });
+  }
+
+  /** The URL changed (a link opened, reload, Back/Forward): the episode it names, unless this page just wrote it. */
+  function fromUrl({ initial = false } = {}) {
+    if (!initial && location.hash === written) return;
+    written = location.hash;
     let shared;
     try {
       shared = readShareHash(location.hash);
     } catch (error) {
-      fail(`This share link could not be opened: ${error.message}.`);
+      banner(`This share link could not be opened: ${error.message}. Ask for the link again, or pick a mission below.`);
       return;
     }
     if (!shared) return;
-    player.stop();
-    notice(null);
-    if (!demo.start(shared.task, shared.seed)) {
-      fail('This share link names an episode the engine cannot start (see the message above).');
-      return;
-    }
-    notice(versionNotice('link', [shared.version], spec.env_version), demo.episode.id);
-    const restore = player.actor();
-    demo.setActor({ ...restore, label: 'Agent' });
-    try {
-      for (const action of shared.actions) if (!demo.observation.done) demo.apply(action);
-      fail(null);
-    } catch (error) {
-      fail(`The shared episode stopped early: ${error.message}`);
-    }
-    demo.setActor(restore);
-    status(`Opened a shared episode: ${shared.task}, seed ${shared.seed}, at step ${demo.observation.step_count}.`);
-    $('demo').scrollIntoView({ block: 'start' });
+    open(shared, { scroll: true });
   }
-  addEventListener('hashchange', openShared);
-  openShared();
+  addEventListener('hashchange', () => fromUrl());
+  addEventListener('popstate', () => fromUrl());
+  store.on('tasks', ({ tasks }) => {
+    if (pending && tasks.some((t) => t.id === pending.task)) open(pending, { scroll: true });
+  });
+  fromUrl({ initial: true });
   sync();
 }
