@@ -50,7 +50,6 @@ class JsonWriter {
   void Bool(bool b) {
     if (b) Raw("true"); else Raw("false");
   }
-  void Null() { Raw("null"); }
 
   void Int(long long v) {
     if (v < 0) {

@@ -137,7 +137,6 @@ EMSCRIPTEN_BINDINGS(support_env) {
   emscripten::class_<Core>("Core")
       .constructor<>()
       .function("requestBuffer", &Core::requestBuffer)
-      .function("handle", &Core::handle)
       .function("address", &Core::address)
       .function("responseSlot", &Core::responseSlot)
       .function("workloadLines", &Core::workloadLines)
