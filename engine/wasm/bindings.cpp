@@ -33,7 +33,8 @@ class Core {
 
   // Requests and responses cross the boundary as UTF-8 bytes in the module's
   // memory (TextEncoder/TextDecoder on the JS side): embind's std::string
-  // conversion costs about 20 ns a character each way, more than a step.
+  // conversion costs about 20 ns a character each way, more than a step
+  // (docs/performance.md).
 
   // One embind call per request: JS keeps the request buffer's address until
   // it needs a bigger one, and handle() leaves the response's address in a

@@ -84,7 +84,7 @@ bool Difficulty_Parse(std::string_view s, Difficulty* out);
 bool Tier_Parse(std::string_view s, Tier* out);
 
 /// The same wire names with their lengths, for writers that would otherwise
-/// strlen them (Outcome::None: empty). Role: "customer", "agent", "system".
+/// strlen them (Outcome::None: empty; docs/performance.md). Role: "customer", "agent", "system".
 std::string_view WireName(Category c);
 std::string_view WireName(ActionType a);
 std::string_view WireName(Sentiment s);
