@@ -37,7 +37,7 @@ DIST = ROOT / "dist"
 DEBIAN_PYTHON = "/usr/bin/python3"
 SERVER_PACKAGES = "python3-fastapi python3-uvicorn python3-websockets"
 STAMP = ".build-stamp"  # written last by web/build-site.mjs
-SOURCES = ["web", "engine", "scenarios", "cmake", "bench", "CMakeLists.txt", "CMakePresets.json", "package-lock.json"]
+SOURCES = ["web", "engine", "scenarios", "cmake", "CMakeLists.txt", "CMakePresets.json", "package-lock.json"]
 ENGINE_FILES = ["build/native/_support_env_native.abi3.so", "build/native/libsupport_env.so", "build/native/support-env"]
 # What the build needs, and the Debian package that provides it.
 TOOLS = {"cmake": "cmake", "emcc": "emscripten", "node": "nodejs", "npm": "npm"}

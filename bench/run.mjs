@@ -13,7 +13,7 @@
 //
 //   node bench/run.mjs [seconds per measurement, default 1] [rounds, default 5]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +35,17 @@ function nativeBench() {
 
 const { default: createSupportEnv } = await import(`${ROOT}dist/support-env.mjs`);
 const env = await createSupportEnv();
-const lines = env.benchmark.workloadLines(EPISODES, SEED);
+// The benchmark's own WebAssembly module (bench/bench_wasm.cpp), built beside
+// the site's by the wasm preset and not shipped in dist/.
+const BENCH = `${ROOT}build/wasm/bench/support-env-bench`;
+const { default: createSupportEnvBench } = await import(`${BENCH}.mjs`);
+const benchModule = await createSupportEnvBench({ wasmBinary: readFileSync(`${BENCH}.wasm`) });
+const bench = new benchModule.Bench();
+if (bench.error()) {
+  console.error(`support-env-bench: ${bench.error()}`);
+  process.exit(1);
+}
+const lines = bench.workloadLines(EPISODES, SEED).split('\n').filter(Boolean);
 const stepLines = lines.filter((l) => l.startsWith('{"op":"step"')).length;
 const requests = lines.map((l) => JSON.parse(l));
 
@@ -77,11 +87,11 @@ const LAYERS = [
   ['C++ API (Episode_Step)',
     (n) => n.cpp_api_steps_per_s,
     // The same Workload_Play loop compiled to wasm.
-    () => env.benchmark.cppApiStepsPerSecond(EPISODES, SEED, seconds)],
+    () => bench.cppApi(EPISODES, SEED, seconds)],
   ['JSON protocol (request line -> response line)',
     (n) => n.json_steps_per_s,
     // The native benchmark's Session_HandleLine loop compiled to wasm: exactly the same work.
-    () => env.benchmark.jsonProtocolStepsPerSecond(EPISODES, SEED, seconds)],
+    () => bench.jsonProtocol(EPISODES, SEED, seconds)],
   ['JSON protocol through the JS API (env.request(line), JS strings)',
     (n) => n.json_steps_per_s,
     // The same lines sent with env.request(): adds what only JS pays, UTF-8
@@ -115,6 +125,7 @@ for (let round = 0; round < ROUNDS; round++) {
   });
 }
 env.close();
+bench.delete();
 rmSync(tmp, { recursive: true });
 
 const median = (xs) => {

@@ -88,13 +88,11 @@ std::vector<std::string> Workload_ToLines(const ScenarioSet& set, const std::vec
         s += "\"check_logs\"}}";  // not one of the five actions
       } else {
         Json_String(&s, ActionType_Name(a.action.type));
-        if (a.action.type == ActionType::ClassifyIssue) {
-          s += ",\"category_guess\":";
-          Json_String(&s, Category_Name(a.action.category));
-        } else {
-          s += a.action.type == ActionType::SearchKb ? ",\"search_query\":" : ",\"message_to_customer\":";
-          Json_String(&s, a.text);
-        }
+        s += ",\"";
+        s += ActionType_Field(a.action.type);
+        s += "\":";
+        if (a.action.type == ActionType::ClassifyIssue) Json_String(&s, Category_Name(a.action.category));
+        else Json_String(&s, a.text);
         s += "}}";
       }
       lines.push_back(std::move(s));

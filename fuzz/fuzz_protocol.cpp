@@ -10,6 +10,7 @@
 
 #include "support_env/protocol.h"
 #include "support_env/scenario_loader.h"
+#include "support_env/session_probe.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace support_env;
@@ -23,7 +24,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Session_Init(&session, scenarios);
   Session reference;  // every request through the full JSON parser
   Session_Init(&reference, scenarios);
-  reference.fast_path = false;
+  SessionProbe full_parser_only;
+  full_parser_only.fast_path = false;
+  reference.probe = &full_parser_only;
   std::string_view input(reinterpret_cast<const char*>(data), size);
   while (!input.empty()) {
     std::size_t end = input.find('\n');

@@ -33,7 +33,7 @@ const char* const kKeyNames[kKeyCount] = {
     "cumulative_reward", "last_action_error", "outcome", "success", "id", "title", "text", "role", "action_type",
     "reason", "valid"};
 PyObject* g_keys[kKeyCount];
-PyObject* g_field_keys[3];  // category_guess, search_query, message_to_customer
+PyObject* g_field_keys[se::kActionFieldCount];  // by se::ActionField
 const se::ScenarioSet* g_builtin = nullptr;
 
 struct SessionObject {
@@ -179,11 +179,11 @@ PyObject* Session_step(PyObject* self_obj, PyObject* action) {
   }
   se::Action a;
   if (!se::ActionType_Parse(std::string_view(name, static_cast<std::size_t>(size)), &a.type)) Py_RETURN_NONE;
-  int field = a.type == se::ActionType::ClassifyIssue ? 0 : a.type == se::ActionType::SearchKb ? 1 : 2;
+  const int field = static_cast<int>(se::ActionType_FieldOf(a.type));
   PyObject* value = PyDict_GetItemWithError(action, g_field_keys[field]);
   if (value == nullptr && PyErr_Occurred()) return nullptr;
   if (value == nullptr || value == Py_None) {
-    if (a.type != se::ActionType::EscalateToHuman) Py_RETURN_NONE;
+    if (!se::ActionType_FieldOptional(a.type)) Py_RETURN_NONE;
     a.text = {};
   } else {
     if (!PyUnicode_Check(value)) Py_RETURN_NONE;
@@ -193,7 +193,7 @@ PyObject* Session_step(PyObject* self_obj, PyObject* action) {
       Py_RETURN_NONE;
     }
     std::string_view s(text, static_cast<std::size_t>(size));
-    if (a.type == se::ActionType::ClassifyIssue) {
+    if (se::ActionType_FieldOf(a.type) == se::ActionField::CategoryGuess) {
       if (!se::Category_Parse(s, &a.category)) Py_RETURN_NONE;
     } else {
       a.text = s;
@@ -267,9 +267,9 @@ extern "C" __attribute__((visibility("default"))) PyObject* PyInit__support_env_
       g_keys[i] = PyUnicode_InternFromString(kKeyNames[i]);
       if (g_keys[i] == nullptr) return nullptr;
     }
-    const char* fields[3] = {"category_guess", "search_query", "message_to_customer"};
-    for (int i = 0; i < 3; ++i) {
-      g_field_keys[i] = PyUnicode_InternFromString(fields[i]);
+    for (int i = 0; i < se::kActionFieldCount; ++i) {
+      const std::string field(se::WireName(static_cast<se::ActionField>(i)));
+      g_field_keys[i] = PyUnicode_InternFromString(field.c_str());
       if (g_field_keys[i] == nullptr) return nullptr;
     }
   }

@@ -1,5 +1,7 @@
 #include "support_env/episode.h"
 
+#include <string>
+
 #include "splitmix.h"
 #include "support_env/canonical.h"
 #include "support_env/grader.h"
@@ -42,7 +44,9 @@ StepResult Finish(Episode* ep, Cents reward, bool valid) {
   if (!ep->done && ep->step_count >= kMaxSteps) {
     ep->done = true;
     ep->outcome = Outcome::StepLimit;
-    ep->reason.append(" Step limit reached (10/10): the episode is over without a terminal action.");
+    static const std::string limit_reached = " Step limit reached (" + std::to_string(kMaxSteps) + "/" +
+                                             std::to_string(kMaxSteps) + "): the episode is over without a terminal action.";
+    ep->reason.append(limit_reached);
     AddLine(ep, Role::System, "Step limit reached: the ticket was neither resolved nor escalated.");
   }
   StepResult r;
@@ -79,11 +83,16 @@ bool AsksInWords(std::string_view s) {
   return word && asking;
 }
 
+// " is longer than 2000 bytes: shorten it", from kMaxTextBytes.
+std::string TextTooLong() { return " is longer than " + std::to_string(kMaxTextBytes) + " bytes: shorten it"; }
+
 // Returns an error message for text the action cannot take, or nullptr.
 const char* CheckText(const Action& a) {
   if (a.text.size() > kMaxTextBytes) {
-    return a.type == ActionType::SearchKb ? "search_query is longer than 2000 bytes: shorten it"
-                                          : "message_to_customer is longer than 2000 bytes: shorten it";
+    static const std::string too_long[kActionFieldCount] = {
+        {}, std::string(WireName(ActionField::SearchQuery)) + TextTooLong(),
+        std::string(WireName(ActionField::MessageToCustomer)) + TextTooLong()};
+    return too_long[static_cast<int>(ActionType_FieldOf(a.type))].c_str();
   }
   if (!Text_IsValidUtf8(a.text)) {
     return a.type == ActionType::SearchKb ? "search_query is not valid UTF-8"

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "fnv.h"
 #include "support_env/text.h"
 
 namespace support_env {
@@ -17,14 +18,7 @@ constexpr int kKeywordWeight = 3;
 // natively and in WebAssembly, whatever the two libm's log() return in the last ulp.
 constexpr double kScoreScale = 1e6;
 
-std::uint64_t HashToken(std::string_view s) {
-  std::uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
-  }
-  return h;
-}
+std::uint64_t HashToken(std::string_view s) { return Fnv1a<std::uint64_t>(s); }
 
 // Calls fn(stem) for each non-stopword token of s.
 template <typename Fn>

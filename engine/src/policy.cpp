@@ -213,14 +213,30 @@ void ActRandom(const PolicyView& v, std::uint64_t seed, PolicyAction* out) {
   Set(out, type, text);
 }
 
+// PolicyKind's wire names, in enum order.
+constexpr const char* kPolicyNames[] = {"reference", "random"};
+
 }  // namespace
 
-const char* PolicyKind_Name(PolicyKind k) { return k == PolicyKind::Reference ? "reference" : "random"; }
+const char* PolicyKind_Name(PolicyKind k) { return kPolicyNames[static_cast<int>(k)]; }
 
 bool PolicyKind_Parse(std::string_view s, PolicyKind* out) {
-  if (s == "reference") { *out = PolicyKind::Reference; return true; }
-  if (s == "random") { *out = PolicyKind::Random; return true; }
+  for (std::size_t i = 0; i < std::size(kPolicyNames); ++i) {
+    if (s == kPolicyNames[i]) {
+      *out = static_cast<PolicyKind>(i);
+      return true;
+    }
+  }
   return false;
+}
+
+const char* PolicyKind_AllowedList() {
+  static const std::string list = [] {
+    std::string out;
+    for (const char* name : kPolicyNames) out += (out.empty() ? "" : ", ") + std::string(name);
+    return out;
+  }();
+  return list.c_str();
 }
 
 PolicyView PolicyView_Of(const Episode& ep) {
@@ -238,6 +254,16 @@ PolicyView PolicyView_Of(const Episode& ep) {
 void Policy_Act(PolicyKind kind, const PolicyView& view, std::uint64_t seed, PolicyAction* out) {
   if (kind == PolicyKind::Reference) ActReference(view, out);
   else ActRandom(view, seed, out);
+}
+
+EpisodeResult Policy_PlayEpisode(PolicyKind kind, Episode* ep, int mission, std::uint64_t seed) {
+  Episode_Reset(ep, mission, seed);
+  PolicyAction pa;
+  while (!ep->done) {
+    Policy_Act(kind, PolicyView_Of(*ep), seed, &pa);
+    Episode_Step(ep, pa.action);
+  }
+  return {ep->cumulative, ep->success, ep->step_count};
 }
 
 }  // namespace support_env

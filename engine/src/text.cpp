@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include "fnv.h"
 
 namespace support_env {
 
@@ -107,11 +108,7 @@ bool Text_ContainsPhrase(std::string_view normalized, std::string_view phrase) {
 
 namespace {
 
-std::uint32_t HashWord(const char* p, std::size_t n) {
-  std::uint32_t h = 2166136261u;  // FNV-1a
-  for (std::size_t i = 0; i < n; ++i) h = (h ^ static_cast<unsigned char>(p[i])) * 16777619u;
-  return h;
-}
+std::uint32_t HashWord(const char* p, std::size_t n) { return Fnv1a<std::uint32_t>(std::string_view(p, n)); }
 
 }  // namespace
 

@@ -1,5 +1,8 @@
 #include "support_env/types.h"
 
+#include <iterator>
+#include <string>
+
 namespace support_env {
 namespace {
 
@@ -8,8 +11,10 @@ namespace {
 constexpr std::string_view kCategoryNames[] = {"Billing", "Technical", "Refund_Request"};
 constexpr std::string_view kActionNames[] = {"classify_issue", "search_kb", "ask_clarifying_question",
                                               "resolve_ticket", "escalate_to_human"};
-constexpr std::string_view kActionFields[] = {"category_guess", "search_query", "message_to_customer",
-                                              "message_to_customer", "message_to_customer"};
+constexpr std::string_view kFieldNames[] = {"category_guess", "search_query", "message_to_customer"};
+constexpr ActionField kActionFields[] = {ActionField::CategoryGuess, ActionField::SearchQuery,
+                                         ActionField::MessageToCustomer, ActionField::MessageToCustomer,
+                                         ActionField::MessageToCustomer};
 constexpr std::string_view kSentimentNames[] = {"Happy", "Neutral", "Upset", "Angry"};
 constexpr std::string_view kDifficultyNames[] = {"Easy", "Medium", "Hard"};
 constexpr std::string_view kTierNames[] = {"Standard", "VIP"};
@@ -27,32 +32,49 @@ bool ParseName(const std::string_view (&names)[N], std::string_view s, E* out) {
   return false;
 }
 
+// "a, b, c": the names of a table, for error messages.
+template <std::size_t N>
+std::string JoinNames(const std::string_view (&names)[N]) {
+  std::string out;
+  for (std::size_t i = 0; i < N; ++i) {
+    if (i) out += ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+static_assert(std::size(kCategoryNames) == kCategoryCount);
+static_assert(std::size(kActionNames) == kActionTypeCount && std::size(kActionFields) == kActionTypeCount);
+static_assert(std::size(kFieldNames) == kActionFieldCount);
+static_assert(std::size(kSentimentNames) == kSentimentCount);
+
 }  // namespace
 
 const char* Category_Name(Category c) { return kCategoryNames[static_cast<int>(c)].data(); }
 bool Category_Parse(std::string_view s, Category* out) { return ParseName(kCategoryNames, s, out); }
-const char* Category_AllowedList() { return "Billing, Technical, Refund_Request"; }
+const char* Category_AllowedList() {
+  static const std::string list = JoinNames(kCategoryNames);
+  return list.c_str();
+}
 
 const char* ActionType_Name(ActionType a) { return kActionNames[static_cast<int>(a)].data(); }
 bool ActionType_Parse(std::string_view s, ActionType* out) { return ParseName(kActionNames, s, out); }
 const char* ActionType_AllowedList() {
-  return "classify_issue, search_kb, ask_clarifying_question, resolve_ticket, escalate_to_human";
+  static const std::string list = JoinNames(kActionNames);
+  return list.c_str();
 }
 
-std::string_view ActionType_Field(ActionType a) { return kActionFields[static_cast<int>(a)]; }
+ActionField ActionType_FieldOf(ActionType a) { return kActionFields[static_cast<int>(a)]; }
+std::string_view WireName(ActionField f) { return kFieldNames[static_cast<int>(f)]; }
 
 const char* Sentiment_Name(Sentiment s) { return kSentimentNames[static_cast<int>(s)].data(); }
 bool Sentiment_Parse(std::string_view s, Sentiment* out) { return ParseName(kSentimentNames, s, out); }
 
 const char* Outcome_Name(Outcome o) { return kOutcomeNames[static_cast<int>(o)].data(); }
 
-const char* Difficulty_Name(Difficulty d) { return kDifficultyNames[static_cast<int>(d)].data(); }
 bool Difficulty_Parse(std::string_view s, Difficulty* out) { return ParseName(kDifficultyNames, s, out); }
 
-const char* Tier_Name(Tier t) { return kTierNames[static_cast<int>(t)].data(); }
 bool Tier_Parse(std::string_view s, Tier* out) { return ParseName(kTierNames, s, out); }
-
-const char* Role_Name(Role r) { return kRoleNames[static_cast<int>(r)].data(); }
 
 std::string_view WireName(Category c) { return kCategoryNames[static_cast<int>(c)]; }
 std::string_view WireName(ActionType a) { return kActionNames[static_cast<int>(a)]; }

@@ -5,7 +5,6 @@
 
 #include <string>
 
-#include "../../bench/workload.h"
 #include "support_env/protocol.h"
 #include "support_env/scenario_loader.h"
 
@@ -34,7 +33,8 @@ class Core {
 
   // Requests and responses cross the boundary as UTF-8 bytes in the module's
   // memory (TextEncoder/TextDecoder on the JS side): embind's std::string
-  // conversion costs about 20 ns a character each way, more than a step.
+  // conversion costs about 20 ns a character each way, more than a step
+  // (docs/performance.md).
 
   // One embind call per request: JS keeps the request buffer's address until
   // it needs a bigger one, and handle() leaves the response's address in a
@@ -65,56 +65,6 @@ class Core {
     return response->size();
   }
 
-  /// The benchmark workload (bench/workload.h) as JSON lines, so that Node
-  /// drives the JS API with exactly the requests the native benchmark uses.
-  std::string workloadLines(int episodes, int seed) {
-    std::string out;
-    if (scenarios_ == nullptr) return out;
-    for (const std::string& l : Workload_ToLines(*scenarios_, Workload_Make(*scenarios_, episodes, static_cast<std::uint64_t>(seed)))) {
-      out += l;
-      out += '\n';
-    }
-    return out;
-  }
-
-  /// Steps per second of the C++ API inside WebAssembly, on the same workload
-  /// as the native benchmark, for at least `min_seconds`.
-  double benchCppApi(int episodes, int seed, double min_seconds) {
-    if (scenarios_ == nullptr) return 0;
-    auto work = Workload_Make(*scenarios_, episodes, static_cast<std::uint64_t>(seed));
-    Episode ep;
-    Episode_Init(&ep, scenarios_);
-    long long checksum = 0, steps = 0;
-    Workload_Play(*scenarios_, work, &ep, &checksum);  // warm-up
-    double start = emscripten_get_now(), elapsed = 0;
-    while (elapsed < min_seconds * 1000.0) {
-      steps += Workload_Play(*scenarios_, work, &ep, &checksum);
-      elapsed = emscripten_get_now() - start;
-    }
-    return static_cast<double>(steps) / (elapsed / 1000.0);
-  }
-
-  /// Steps per second of the JSON-lines protocol inside WebAssembly
-  /// (Session_HandleLine on the workload's lines, no JS in the loop): the same
-  /// measurement as the native benchmark's JSON row, for at least `min_seconds`.
-  double benchJsonProtocol(int episodes, int seed, double min_seconds) {
-    if (scenarios_ == nullptr) return 0;
-    const auto lines = Workload_ToLines(*scenarios_, Workload_Make(*scenarios_, episodes, static_cast<std::uint64_t>(seed)));
-    Session session;
-    Session_Init(&session, scenarios_);
-    long long step_lines = 0, total = 0;
-    std::size_t bytes = 0;
-    for (const std::string& l : lines) bytes += Session_HandleLine(&session, l).size();  // warm-up
-    for (const std::string& l : lines) step_lines += l.rfind("{\"op\":\"step\"", 0) == 0;
-    double start = emscripten_get_now(), elapsed = 0;
-    while (elapsed < min_seconds * 1000.0) {
-      for (const std::string& l : lines) bytes += Session_HandleLine(&session, l).size();
-      total += step_lines;
-      elapsed = emscripten_get_now() - start;
-    }
-    return bytes == 0 ? 0 : static_cast<double>(total) / (elapsed / 1000.0);
-  }
-
  private:
   const ScenarioSet* scenarios_ = nullptr;
   std::string error_;
@@ -137,10 +87,6 @@ EMSCRIPTEN_BINDINGS(support_env) {
   emscripten::class_<Core>("Core")
       .constructor<>()
       .function("requestBuffer", &Core::requestBuffer)
-      .function("handle", &Core::handle)
       .function("address", &Core::address)
-      .function("responseSlot", &Core::responseSlot)
-      .function("workloadLines", &Core::workloadLines)
-      .function("benchCppApi", &Core::benchCppApi)
-      .function("benchJsonProtocol", &Core::benchJsonProtocol);
+      .function("responseSlot", &Core::responseSlot);
 }

@@ -139,16 +139,6 @@ export class SupportEnv {
     this.#session?.delete();
     this.#session = null;
   }
-
-  /** Benchmark helpers (bench/run.mjs): the native benchmark's workload. */
-  get benchmark() {
-    const session = this.#session;
-    return {
-      workloadLines: (episodes, seed) => session.workloadLines(episodes, seed).split('\n').filter(Boolean),
-      cppApiStepsPerSecond: (episodes, seed, minSeconds) => session.benchCppApi(episodes, seed, minSeconds),
-      jsonProtocolStepsPerSecond: (episodes, seed, minSeconds) => session.benchJsonProtocol(episodes, seed, minSeconds),
-    };
-  }
 }
 
 /**

@@ -16,6 +16,7 @@
 #include "support_env/grader.h"
 #include "support_env/knowledge_base.h"
 #include "support_env/protocol.h"
+#include "support_env/session_probe.h"
 #include "support_env/scenario.h"
 #include "support_env/scenario_loader.h"
 #include "support_env/text.h"
@@ -160,7 +161,13 @@ inline std::uint64_t SeedForVariant(int variant, int count) {
 // Protocol helpers.
 struct Client {
   Session session;
-  explicit Client(const ScenarioSet* set = nullptr) { Session_Init(&session, set ? set : &Embedded()); }
+  SessionProbe probe;  // the fast paths' switch and counters
+  explicit Client(const ScenarioSet* set = nullptr) {
+    Session_Init(&session, set ? set : &Embedded());
+    session.probe = &probe;
+  }
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
   std::string Raw(std::string_view line) { return Session_HandleLine(&session, line); }
   json Call(const std::string& line) {
     std::string raw = Raw(line);

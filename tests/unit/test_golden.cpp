@@ -17,7 +17,9 @@ std::string Replay(const Golden& t, bool fast_path) {
   REQUIRE(Scenarios_LoadEmbedded(&set, &error));
   Session session;
   Session_Init(&session, &set);
-  session.fast_path = fast_path;
+  SessionProbe probe;
+  probe.fast_path = fast_path;
+  session.probe = &probe;
   for (const GoldenExchange& e : t.exchanges) {
     const std::string& actual = Session_HandleLine(&session, e.request);
     if (actual != e.response) return GoldenMismatch(e, actual, fast_path ? "in-process" : "in-process, full parser");

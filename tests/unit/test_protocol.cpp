@@ -285,14 +285,6 @@ TEST_CASE("protocol: state before reset is an error and state reports the varian
   CHECK(r["state"]["rewards"] == json::array());
 }
 
-TEST_CASE("protocol: Protocol_WriteObservation matches the reset observation", "[protocol][observation]") {
-  Client c;
-  json r = c.Reset("vip_outage", 7);
-  std::string out;
-  Protocol_WriteObservation(c.session.episode, &out);
-  CHECK(json::parse(out) == r["observation"]);
-}
-
 TEST_CASE("protocol: text with quotes, control characters and non-ASCII round-trips", "[protocol]") {
   Client c;
   c.Reset("vague_complaint");
@@ -308,7 +300,7 @@ TEST_CASE("protocol: text with quotes, control characters and non-ASCII round-tr
 struct FastAndFull {
   Client fast, full;
   FastAndFull() {
-    full.session.fast_path = false;
+    full.probe.fast_path = false;
     fast.Reset("vague_complaint", 1);
     full.Reset("vague_complaint", 1);
   }
@@ -361,8 +353,8 @@ TEST_CASE("protocol: the step fast path answers exactly as the full JSON parser"
     std::string a = fast.Raw(c.line);
     std::string b = full.Raw(c.line);
     CHECK(a == b);
-    CHECK(fast.session.fast_steps_served == (c.fast ? 1u : 0u));
-    CHECK(full.session.fast_steps_served == 0u);
+    CHECK(fast.probe.fast_steps_served == (c.fast ? 1u : 0u));
+    CHECK(full.probe.fast_steps_served == 0u);
   }
   // Before a reset and after the end, the fast path is not taken: the errors are the usual ones.
   Client fresh;
@@ -371,7 +363,7 @@ TEST_CASE("protocol: the step fast path answers exactly as the full JSON parser"
   fresh.Reset("digital_refund", 0);
   CHECK(json::parse(fresh.Raw(plain))["done"] == true);
   CHECK(json::parse(fresh.Raw(plain))["error"] == "the episode is over: send {\"op\":\"reset\",…} to start a new one");
-  CHECK(fresh.session.fast_steps_served == 1u);
+  CHECK(fresh.probe.fast_steps_served == 1u);
 }
 
 TEST_CASE("protocol: a NUL byte is refused on the fast paths' lines too", "[protocol]") {
@@ -386,8 +378,8 @@ TEST_CASE("protocol: a NUL byte is refused on the fast paths' lines too", "[prot
     Client c;
     c.Reset("vague_complaint", 1);
     CHECK(json::parse(c.Raw(line))["error"] == "request is not valid JSON (it contains a NUL byte)");
-    CHECK(c.session.fast_steps_served == 0u);
-    CHECK(c.session.fast_resets_served == 1u);  // the Reset above only
+    CHECK(c.probe.fast_steps_served == 0u);
+    CHECK(c.probe.fast_resets_served == 1u);  // the Reset above only
   }
 }
 
@@ -435,10 +427,10 @@ TEST_CASE("protocol: the reset fast path answers exactly as the full JSON parser
     Client& full = clients.full;
     const char* step = R"({"op":"step","action":{"action_type":"classify_issue","category_guess":"Technical"}})";
     CHECK(fast.Raw(step) == full.Raw(step));
-    std::uint64_t resets_before = fast.session.fast_resets_served;
+    std::uint64_t resets_before = fast.probe.fast_resets_served;
     CHECK(fast.Raw(c.line) == full.Raw(c.line));
-    CHECK(fast.session.fast_resets_served - resets_before == (c.fast ? 1u : 0u));
-    CHECK(full.session.fast_resets_served == 0u);
+    CHECK(fast.probe.fast_resets_served - resets_before == (c.fast ? 1u : 0u));
+    CHECK(full.probe.fast_resets_served == 0u);
     CHECK(fast.Raw(step) == full.Raw(step));
     CHECK(fast.Raw(R"({"op":"state"})") == full.Raw(R"({"op":"state"})"));
   }

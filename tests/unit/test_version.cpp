@@ -31,11 +31,6 @@ TEST_CASE("version: spec, every observation and the state carry the engine's ver
       }
     }
   }
-  // Protocol_WriteObservation (the in-process writer) too.
-  Env env("billing_receipt", 0);
-  std::string obs;
-  Protocol_WriteObservation(env.ep, &obs);
-  CHECK(json::parse(obs)["env_version"] == version);
 }
 
 TEST_CASE("version: spec is written from the engine's constants", "[version]") {

@@ -17,6 +17,8 @@ enum class PolicyKind : std::uint8_t { Reference, Random };
 /// "reference", "random".
 const char* PolicyKind_Name(PolicyKind k);
 bool PolicyKind_Parse(std::string_view s, PolicyKind* out);
+/// "reference, random", for error messages.
+const char* PolicyKind_AllowedList();
 
 /// What an agent may look at: the observation's content, nothing else.
 struct PolicyView {
@@ -41,5 +43,15 @@ struct PolicyAction {
 /// Picks the next action. `seed` drives the random policy (the reference one
 /// is deterministic); the same view and seed give the same action.
 void Policy_Act(PolicyKind kind, const PolicyView& view, std::uint64_t seed, PolicyAction* out);
+
+/// One episode a policy played, as evaluate reports it.
+struct EpisodeResult {
+  Cents score = 0;      // the episode's cumulative reward
+  bool success = false;
+  int steps = 0;
+};
+
+/// Resets *ep to (mission, seed) and lets `kind` play it to the end.
+EpisodeResult Policy_PlayEpisode(PolicyKind kind, Episode* ep, int mission, std::uint64_t seed);
 
 }  // namespace support_env

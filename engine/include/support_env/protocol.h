@@ -19,6 +19,8 @@ constexpr std::size_t kMaxRequestBytes = 4 << 20;
 /// Most episodes one evaluate request may run per task.
 constexpr int kMaxEvaluateSeeds = 10000;
 
+struct SessionProbe;
+
 /// A client's session: the scenario set it plays and its current episode.
 struct Session {
   const ScenarioSet* scenarios = nullptr;   // what is played: `initial` or `pack`
@@ -27,9 +29,7 @@ struct Session {
   Episode episode;
   Episode evaluation;                       // evaluate runs here, leaving `episode` alone
   std::string response;                     // last response; keeps its capacity
-  bool fast_path = true;                    // plain step and reset requests skip the JSON DOM (off: the differential tests)
-  std::uint64_t fast_steps_served = 0;      // how many steps took that path
-  std::uint64_t fast_resets_served = 0;     // how many resets took it
+  SessionProbe* probe = nullptr;            // tests only (support_env/session_probe.h); null otherwise
 };
 
 /// Binds a session to a scenario set (which must outlive it).
@@ -40,8 +40,5 @@ void Session_Init(Session* s, const ScenarioSet* scenarios);
 /// returns the response line, without a newline; valid until the next call.
 /// Never throws or aborts, whatever the bytes.
 const std::string& Session_HandleLine(Session* s, std::string_view line);
-
-/// Appends the observation JSON of the episode to `out`.
-void Protocol_WriteObservation(const Episode& ep, std::string* out);
 
 }  // namespace support_env

@@ -80,17 +80,11 @@ bool Sentiment_Parse(std::string_view s, Sentiment* out);
 /// "resolved", "escalated", "customer_left", "step_limit"; nullptr for None.
 const char* Outcome_Name(Outcome o);
 
-const char* Difficulty_Name(Difficulty d);
 bool Difficulty_Parse(std::string_view s, Difficulty* out);
-
-const char* Tier_Name(Tier t);
 bool Tier_Parse(std::string_view s, Tier* out);
 
-/// "customer", "agent", "system".
-const char* Role_Name(Role r);
-
 /// The same wire names with their lengths, for writers that would otherwise
-/// strlen them (Outcome::None: empty).
+/// strlen them (Outcome::None: empty; docs/performance.md). Role: "customer", "agent", "system".
 std::string_view WireName(Category c);
 std::string_view WireName(ActionType a);
 std::string_view WireName(Sentiment s);
@@ -99,13 +93,21 @@ std::string_view WireName(Difficulty d);
 std::string_view WireName(Tier t);
 std::string_view WireName(Role r);
 
-/// The field an action type takes: "category_guess", "search_query" or
-/// "message_to_customer".
-std::string_view ActionType_Field(ActionType a);
+/// The field that carries an action's argument. Each action type takes
+/// exactly one (ActionType_FieldOf): the one map from actions to fields, read
+/// by the protocol's decoders and writers, the spec and the bindings.
+enum class ActionField : std::uint8_t { CategoryGuess, SearchQuery, MessageToCustomer };
+constexpr int kActionFieldCount = 3;
+/// "category_guess", "search_query", "message_to_customer".
+std::string_view WireName(ActionField f);
+ActionField ActionType_FieldOf(ActionType a);
+/// The wire name of the field an action type takes.
+inline std::string_view ActionType_Field(ActionType a) { return WireName(ActionType_FieldOf(a)); }
 /// True when the field may be left out (escalate_to_human's handoff note).
 inline bool ActionType_FieldOptional(ActionType a) { return a == ActionType::EscalateToHuman; }
 
-/// Comma-separated list of allowed wire names, for error messages.
+/// Comma-separated list of allowed wire names, for error messages; built from
+/// the same tables as the names themselves.
 const char* Category_AllowedList();
 const char* ActionType_AllowedList();
 
