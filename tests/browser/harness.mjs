@@ -34,8 +34,13 @@ export async function startServer() {
     : [`${ROOT}serve.py`, '--no-build', '--quiet', '--port', '0'];
   const child = spawn('python3', command, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  // A loaded CI machine can take many seconds to import FastAPI; a server that
+  // never announces itself is killed, so the test process does not hang on it.
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 10_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in 60 s:\n${output}`));
+    }, 60_000);
     const onData = (chunk) => {
       output += chunk;
       const match = /Serving (?:HTTP on \S+ port (\d+)|(http:\/\/\S+))/.exec(output);
