@@ -24,12 +24,12 @@ namespace {
 
 enum Key {
   kEnvVersion, kTaskId, kTicketId, kDifficulty, kSubject, kCustomerName, kCustomerTier, kSentiment,
-  kIssueCategory, kKbResult, kConversation, kStepCount, kMaxStepsKey, kDone, kCumulative, kLastError,
+  kIssueCategory, kKbResult, kConversation, kStepCount, kMaxStepsKey, kQuestionsLeft, kDone, kCumulative, kLastError,
   kOutcome, kSuccess, kId, kTitle, kText, kRole, kActionType, kReason, kValid, kKeyCount
 };
 const char* const kKeyNames[kKeyCount] = {
     "env_version", "task_id", "ticket_id", "difficulty", "subject", "customer_name", "customer_tier", "sentiment",
-    "issue_category", "knowledge_base_result", "conversation_history", "step_count", "max_steps", "done",
+    "issue_category", "knowledge_base_result", "conversation_history", "step_count", "max_steps", "questions_left", "done",
     "cumulative_reward", "last_action_error", "outcome", "success", "id", "title", "text", "role", "action_type",
     "reason", "valid"};
 PyObject* g_keys[kKeyCount];
@@ -87,7 +87,8 @@ PyObject* Observation(const se::Episode& ep) {
   ok = ok && Put(d, kConversation, history);
   history = nullptr;
   ok = ok && Put(d, kStepCount, PyLong_FromLong(ep.step_count)) &&
-       Put(d, kMaxStepsKey, PyLong_FromLong(se::kMaxSteps)) && Put(d, kDone, PyBool_FromLong(ep.done)) &&
+       Put(d, kMaxStepsKey, PyLong_FromLong(se::kMaxSteps)) &&
+       Put(d, kQuestionsLeft, PyLong_FromLong(se::Episode_QuestionsLeft(ep))) && Put(d, kDone, PyBool_FromLong(ep.done)) &&
        Put(d, kCumulative, Money(ep.cumulative)) &&
        Put(d, kLastError, ep.has_error ? Str(ep.last_error) : NoneRef()) &&
        Put(d, kOutcome, ep.outcome == se::Outcome::None ? NoneRef() : Str(se::WireName(ep.outcome))) &&

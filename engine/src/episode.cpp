@@ -255,12 +255,19 @@ Cents Terminal(Episode* ep, const Action& a) {
     ep->reason.append(" and every requirement met: +0.90.");
     return kTerminalSuccess;
   }
+  // The customer says the answer did not help, so their mood drops a level.
+  ep->sentiment = Worse(ep->sentiment);
   AddLine(ep, Role::Customer, m.customer.after_failure);
   ep->reason.append(": +0.30.");
   return kTerminalPartial;
 }
 
 }  // namespace
+
+int Episode_QuestionsLeft(const Episode& ep) {
+  if (ep.mission == nullptr || ep.done) return 0;
+  return ep.questions_asked >= ep.mission->patience ? 0 : ep.mission->patience - ep.questions_asked;
+}
 
 int Episode_VariantForSeed(std::uint64_t seed, int variant_count) {
   if (seed == 0 || variant_count <= 1) return 0;

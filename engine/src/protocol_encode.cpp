@@ -61,6 +61,8 @@ void WriteObservation(const Episode& ep, JsonWriter* w) {
   w->Int(ep.step_count);
   w->Raw(",\"max_steps\":");
   w->Int(kMaxSteps);
+  w->Raw(",\"questions_left\":");
+  w->Int(Episode_QuestionsLeft(ep));
   w->Raw(",\"done\":");
   w->Bool(ep.done);
   w->Raw(",\"cumulative_reward\":");

@@ -15,7 +15,7 @@ from .env import InvalidActionError, SupportEnv, SupportEnvError, SupportEnvPool
 from .remote import RemoteSupportEnv, WebSocketClosed
 from .trl import SupportToolEnv, render_step, render_ticket
 
-__version__ = "3.0.0"  # the engine's env_version this package was written against (SupportEnv().spec()["env_version"])
+__version__ = "3.1.0"  # the engine's env_version this package was written against (SupportEnv().spec()["env_version"])
 __all__ = ["SupportEnv", "SupportEnvPool", "SupportToolEnv", "RemoteSupportEnv", "SupportEnvError",
            "InvalidActionError", "EngineUnavailable", "WebSocketClosed", "find_library", "find_cli",
            "render_ticket", "render_step"]

@@ -170,6 +170,9 @@ test('outcomes read right: the headline states the outcome, the checklist is the
   assert.ok(items.every((i) => i.mark === (i.met ? '✓' : '✗')));
   assert.ok(items.some((i) => !i.met && /refunded/.test(i.requirement)), 'the missed requirement, in the engine’s words');
   assert.equal(await text(page, 'sentiment-last'), `Last words: “${expected.observation.conversation_history.findLast((l) => l.role === 'customer').text}”`);
+  // plan_refund_difference starts Neutral; "that's not what I asked for" leaves the customer Upset (3.1.0).
+  assert.equal(expected.observation.sentiment, 'Upset');
+  assert.equal(await page.locator(`${tid('sentiments')} [aria-current="true"]`).getAttribute('data-sentiment'), 'Upset');
 
   // Wrong action: never "resolved" over a failure.
   await startMission(page, 'digital_refund', 0);

@@ -7,12 +7,27 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { API } from './helpers.mjs';
 import {
-  REGENERATE, firstMismatch, readTranscript, runCli, variantRequests, variantsFromResponses,
+  REGENERATE, firstMismatch, fnv1a64, matchesRecorded, parseTranscript, readTranscript, runCli, variantRequests,
+  variantsFromResponses,
 } from '../golden/transcript.mjs';
 
 const { default: createSupportEnv } = await import(API);
 const transcript = readTranscript();
 const requests = transcript.exchanges.map((e) => e.request);
+
+test('hashed responses: FNV-1a 64 matches the published test vectors, and any changed byte is caught', () => {
+  assert.equal(fnv1a64(''), 'cbf29ce484222325');
+  assert.equal(fnv1a64('a'), 'af63dc4c8601ec8c');
+  assert.equal(fnv1a64('foobar'), '85944171f73967e8');
+  const t = parseTranscript('@env_version 1.0.0\n> {"op":"x"}\n= ' + fnv1a64('{"ok":true,"é":1}') + ' 18\n');
+  assert.equal(matchesRecorded(t.exchanges[0].response, '{"ok":true,"é":1}'), true);
+  assert.equal(matchesRecorded(t.exchanges[0].response, '{"ok":true,"è":1}'), false);
+  assert.match(firstMismatch(t, ['{"ok":false}'], 'x'), /recorded by hash .*18 bytes.*12 bytes/s);
+  assert.throws(() => parseTranscript('@env_version 1\n> r\n= abc 3\n'), /16 hex digits/);
+  // Most of the script is pinned in full: seed 0 and the preamble.
+  const full = transcript.exchanges.filter((e) => typeof e.response === 'string').length;
+  assert.ok(full > 200 && full < transcript.exchanges.length, `${full} of ${transcript.exchanges.length} in full`);
+});
 
 test('the transcript was recorded by this environment version (CLI and WebAssembly)', async () => {
   const env = await createSupportEnv();

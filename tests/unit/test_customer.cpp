@@ -148,6 +148,30 @@ TEST_CASE("customer: every mission's patience is enforced", "[customer]") {
   }
 }
 
+TEST_CASE("customer: questions_left counts down the patience and is 0 once the episode is over", "[customer]") {
+  for (const std::string& task : TaskIds()) {
+    INFO(task);
+    Env env(task);
+    int patience = env.mission().patience;
+    CHECK(Episode_QuestionsLeft(env.ep) == patience);
+    Classify(env.ep, Category::Billing);  // other actions leave it alone
+    CHECK(Episode_QuestionsLeft(env.ep) == patience);
+    for (int q = 1; q <= patience; ++q) {
+      Ask(env.ep, "One more question?");
+      CHECK(Episode_QuestionsLeft(env.ep) == patience - q);
+    }
+    Ask(env.ep, "One question too many?");
+    CHECK(env.ep.outcome == Outcome::CustomerLeft);
+    CHECK(Episode_QuestionsLeft(env.ep) == 0);
+  }
+  Env done("billing_receipt");
+  Escalate(done.ep, "Handing over.");
+  CHECK(Episode_QuestionsLeft(done.ep) == 0);
+  Episode unset;
+  Episode_Init(&unset, &Embedded());
+  CHECK(Episode_QuestionsLeft(unset) == 0);
+}
+
 TEST_CASE("customer: leaving on the first question earns 0.00 for that step", "[customer]") {
   ScenarioSet set = WithPatience("missions/01_billing_receipt.json", 0);
   Episode ep;
@@ -191,6 +215,25 @@ TEST_CASE("customer: a wrong terminal action leaves the customer Angry", "[custo
     Env env("digital_refund");
     Resolve(env.ep, "Digital items cannot be refunded once downloaded, sorry about that.");
     CHECK(env.ep.sentiment == Sentiment::Angry);
+  }
+}
+
+TEST_CASE("customer: a resolution that misses a requirement lowers sentiment one level", "[customer]") {
+  // The customer says the answer did not help (after_failure), so the mood follows.
+  const std::pair<const char*, Sentiment> expected[] = {
+      {"billing_receipt", Sentiment::Upset},   // Neutral -> Upset
+      {"dashboard_404", Sentiment::Angry},     // Upset -> Angry
+      {"vague_complaint", Sentiment::Upset}};  // Neutral -> Upset
+  for (const auto& [task, after] : expected) {
+    INFO(task);
+    const Script& s = ScriptOf(task);
+    Env env(task);
+    Classify(env.ep, s.category);
+    StepResult r = Resolve(env.ep, "Thanks for reaching out, I hope this helps you.");
+    CHECK(r.reward == 30);
+    CHECK_FALSE(env.ep.success);
+    CHECK(env.ep.sentiment == after);
+    CHECK(env.last_line().text == env.mission().customer.after_failure);
   }
 }
 

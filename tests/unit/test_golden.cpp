@@ -22,7 +22,7 @@ std::string Replay(const Golden& t, bool fast_path) {
   session.probe = &probe;
   for (const GoldenExchange& e : t.exchanges) {
     const std::string& actual = Session_HandleLine(&session, e.request);
-    if (actual != e.response) return GoldenMismatch(e, actual, fast_path ? "in-process" : "in-process, full parser");
+    if (!GoldenMatches(e, actual)) return GoldenMismatch(e, actual, fast_path ? "in-process" : "in-process, full parser");
   }
   return "";
 }
@@ -38,16 +38,19 @@ TEST_CASE("golden: the transcript was recorded by this environment version", "[g
 TEST_CASE("golden: the engine answers the fixed script byte for byte as recorded", "[golden]") {
   Golden t = LoadGolden();
   REQUIRE(t.exchanges.size() > 1000u);
-  // The script covers every mission, success, failure, and refused requests.
-  std::size_t resets = 0, successes = 0, refused = 0, left = 0;
+  // The script covers every mission, success, failure, and refused requests
+  // (counted in the responses recorded in full: the preamble and seed 0).
+  std::size_t resets = 0, successes = 0, refused = 0, left = 0, hashed = 0;
   for (const GoldenExchange& e : t.exchanges) {
     resets += e.request.find("\"op\":\"reset\"") != std::string::npos;
+    hashed += e.hashed;
     successes += e.response.find("\"success\":true") != std::string::npos;
     refused += e.response.rfind("{\"ok\":false", 0) == 0;
     left += e.response.find("\"outcome\":\"customer_left\"") != std::string::npos;
   }
   CHECK(resets == 6u * 6u * 4u);
-  CHECK(successes >= 36u);
+  CHECK(successes >= 6u);
+  CHECK(hashed > 0u);
   CHECK(refused > 0u);
   CHECK(left > 0u);
   for (bool fast : {true, false}) {

@@ -32,7 +32,10 @@ void CheckObservationShape(const json& o) {
   }
   CHECK(o["step_count"].is_number_integer());
   CHECK(o["max_steps"] == 10);
+  REQUIRE(o["questions_left"].is_number_integer());
+  CHECK(o["questions_left"] >= 0);
   CHECK(o["done"].is_boolean());
+  if (o["done"] == true) CHECK(o["questions_left"] == 0);
   CHECK(o["cumulative_reward"].is_number());
   CHECK((o["last_action_error"].is_null() || o["last_action_error"].is_string()));
   REQUIRE(o.contains("outcome"));

@@ -25,7 +25,6 @@ const MESSAGE_LABELS = {
   escalate_to_human: 'Handoff note (optional)',
 };
 const SENTIMENT_ICONS = { Happy: 'i-happy', Neutral: 'i-neutral', Upset: 'i-upset', Angry: 'i-angry' };
-const PROBE_QUESTION = 'Could you tell me a little more about the problem?';
 
 // ── Pure helpers (unit-tested in tests/js/page.test.mjs) ─────────────────
 /**
@@ -89,9 +88,6 @@ export function initDemo({ env, spec }) {
   let episodes = 0;
   let shownMessages = 0;
   let shownLog = 0;
-  let patience = null; // questions the customer tolerates in this episode (probed from the engine), or null
-  let asked = 0;       // questions asked so far (env.state().questions_asked)
-  const patienceCache = new Map();
   let actor = store.get('actor');
 
   // ── Controls from the engine's spec ──────────────────────────────────
@@ -168,33 +164,9 @@ export function initDemo({ env, spec }) {
     return start(task, raw === '' ? 0 : Number.isNaN(Number(raw)) ? raw : Number(raw));
   }
 
-  /**
-   * The customer's patience for this mission, asked of the engine itself: a
-   * probe episode asks plain questions until the customer leaves (the count
-   * before that), Infinity when the step limit comes first, null when the
-   * engine refuses. The real episode is reset afterwards.
-   */
-  function probePatience(task, seed) {
-    const key = `${store.get('tasks').pack?.name ?? ''}\u0000${task}`;
-    if (patienceCache.has(key)) return patienceCache.get(key);
-    let found = null;
-    try {
-      env.reset({ task, seed });
-      for (let questions = 0; ; questions++) {
-        const r = env.step({ action_type: 'ask_clarifying_question', message_to_customer: PROBE_QUESTION });
-        if (!r.info.valid) break;
-        if (r.observation.outcome === 'customer_left') { found = questions; break; }
-        if (r.done) { found = Infinity; break; }
-      }
-    } catch { /* the reset below reports it */ }
-    patienceCache.set(key, found);
-    return found;
-  }
-
   /** reset(task, seed) in the engine and fresh panels; false (and the engine's message shown) if refused. */
   function start(task, seed) {
     let result;
-    const probed = probePatience(task, seed);
     try {
       result = env.reset({ task, seed });
     } catch (error) {
@@ -204,8 +176,6 @@ export function initDemo({ env, spec }) {
     setMessage(ui['episode-error'], null);
     setMessage(ui['form-check'], null);
     obs = result.observation;
-    patience = probed;
-    asked = 0;
     episode = { task, seed, id: ++episodes, pack: store.get('tasks').pack?.name ?? null };
     trajectory = [];
     if ([...ui['mission-select'].options].some((o) => o.value === task)) ui['mission-select'].value = task;
@@ -245,9 +215,6 @@ export function initDemo({ env, spec }) {
   function apply(action, { feedback } = {}) {
     const result = env.step(action);
     obs = result.observation;
-    try {
-      asked = env.state().state.questions_asked;
-    } catch { /* keeps the last count */ }
     const type = typeof action?.action_type === 'string' ? action.action_type : 'invalid action';
     log.push({
       step: obs.step_count, action, actionType: type, reward: result.reward, reason: result.info.reason, valid: result.info.valid,
@@ -431,11 +398,10 @@ export function initDemo({ env, spec }) {
     stepsNum.textContent = active ? String(left) : '–';
     stepsLabel.textContent = left === 1 ? 'step left' : 'steps left';
     const [qNum, qLabel] = ui['questions-left'].children;
-    const qLeft = patience == null ? null : patience === Infinity ? Infinity : Math.max(0, patience - asked);
-    qNum.textContent = !active ? '–' : qLeft == null ? String(asked) : qLeft === Infinity ? '∞' : String(qLeft);
-    qLabel.textContent = active && qLeft == null ? (asked === 1 ? 'question asked' : 'questions asked')
-      : qLeft === 1 ? 'question left' : 'questions left';
-    ui['questions-left'].title = qLeft === Infinity ? 'This customer answers questions until the step limit.' : '';
+    // The engine's count (observation.questions_left); an observation from an older version has none.
+    const qLeft = active && Number.isInteger(obs?.questions_left) ? obs.questions_left : null;
+    qNum.textContent = qLeft == null ? '–' : String(qLeft);
+    qLabel.textContent = qLeft === 1 ? 'question left' : 'questions left';
     ui['steps-left'].classList.toggle('is-low', active && !done && left <= 1);
     ui['questions-left'].classList.toggle('is-low', active && !done && qLeft === 0);
     let notice = '';

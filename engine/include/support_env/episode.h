@@ -103,6 +103,9 @@ StepResult Episode_Step(Episode* ep, const Action& action);
 /// field…): 0.00, a step consumed, `error` shown as last_action_error.
 StepResult Episode_StepInvalid(Episode* ep, std::string_view error);
 
+/// Questions the customer will still answer before leaving (0 once done or out of patience).
+int Episode_QuestionsLeft(const Episode& ep);
+
 /// Variant index `seed` selects among `variant_count` (seed 0 → 0).
 int Episode_VariantForSeed(std::uint64_t seed, int variant_count);
 

@@ -12,7 +12,7 @@
 
 /// A string literal, so that writers can paste it into their own literals at
 /// compile time ("{\"env_version\":\"" SUPPORT_ENV_VERSION "\"").
-#define SUPPORT_ENV_VERSION "3.0.0"
+#define SUPPORT_ENV_VERSION "3.1.0"
 
 namespace support_env {
 
