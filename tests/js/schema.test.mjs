@@ -378,7 +378,7 @@ test('a trajectory line rejects what it must: bad step, unknown field, invalid a
     env_version: '2.0.0', task_id: 'billing_receipt', ticket_id: 'TKT-101', difficulty: 'Easy', subject: 'Receipt', customer_name: 'Emma Wilson',
     customer_tier: 'Standard', sentiment: 'Neutral', issue_category: 'Billing', knowledge_base_result: null,
     conversation_history: [{ role: 'customer', text: 'Hi' }, { role: 'system', text: 'Ticket classified as Billing.' }],
-    step_count: 1, max_steps: 10, done: false, cumulative_reward: 0.03, last_action_error: null, outcome: null, success: null,
+    step_count: 1, max_steps: 10, questions_left: 2, done: false, cumulative_reward: 0.03, last_action_error: null, outcome: null, success: null,
   };
   const line = {
     env_version: '2.0.0', task: 'billing_receipt', seed: 0, step: 1, action: { action_type: 'classify_issue', category_guess: 'Billing' },
