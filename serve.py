@@ -747,6 +747,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="seconds a connection may take to send a whole HTTP request (default 10)")
     parser.add_argument("--backend", choices=("auto", "extension", "ctypes", "pipe"), default="auto",
                         help="how sessions run the engine (default auto: in-process, see README)")
+    parser.add_argument("--loop", choices=("auto", "asyncio", "uvloop"), default="auto",
+                        help="event loop (default auto: Debian's python3-uvloop when installed, else asyncio)")
     parser.add_argument("--scenarios", metavar="DIR", help="serve the scenario pack in DIR instead of the built-in missions")
     args = parser.parse_args(argv)
     if args.max_sessions < 1:
@@ -773,7 +775,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"serve.py: cannot listen on {args.host}:{args.port}: {exc}")
     sock.listen(2048)  # a burst of clients waits in the backlog instead of being refused
     host, port = sock.getsockname()[:2]
-    config = uvicorn.Config(app, log_level="warning" if args.quiet else "info", access_log=not args.quiet,
+    config = uvicorn.Config(app, loop=args.loop, log_level="warning" if args.quiet else "info", access_log=not args.quiet,
                             backlog=2048, timeout_keep_alive=5, ws="websockets", ws_max_size=MAX_BODY,
                             ws_ping_interval=20.0, ws_ping_timeout=20.0, lifespan="on",
                             http=protocol_with_timeouts(args.request_timeout))

@@ -120,7 +120,7 @@ def in_process(seconds, rounds, backends):
 
 # --------------------------------------------------------------------------- serve.py
 
-def start_server(backend, max_sessions=128):
+def start_server(backend, max_sessions=128, loop="auto"):
     dist = ROOT / "dist" if (ROOT / "dist" / "index.html").is_file() else ROOT / "bench"
     if dist.name == "bench":
         (ROOT / "build").mkdir(exist_ok=True)
@@ -128,7 +128,7 @@ def start_server(backend, max_sessions=128):
         dist.mkdir(exist_ok=True)
         (dist / "index.html").write_text("bench")
     proc = subprocess.Popen([sys.executable, str(ROOT / "serve.py"), "--no-build", "--quiet", "--port", "0",
-                             "--dist", str(dist), "--backend", backend, "--max-sessions", str(max_sessions)],
+                             "--dist", str(dist), "--backend", backend, "--max-sessions", str(max_sessions), "--loop", loop],
                             stdout=subprocess.PIPE, text=True)
     line = proc.stdout.readline()
     if "Serving http://" not in line:
@@ -238,10 +238,10 @@ def http_sessions(port, clients, seconds):
         return sum(pool.map(_http_worker, [(port, seconds)] * clients))
 
 
-def server(seconds, backend):
-    proc, port = start_server(backend)
+def server(seconds, backend, loop="auto"):
+    proc, port = start_server(backend, loop=loop)
     try:
-        print(f"\n## serve.py, --backend {backend} (steps/s, clients waiting for each answer unless noted)")
+        print(f"\n## serve.py, --backend {backend} --loop {loop} (steps/s, clients waiting for each answer unless noted)")
         print(f"  1 WebSocket session                    {ws_lockstep(port, seconds):>10,.0f}")
         print(f"  1 WebSocket session, 64 in flight       {ws_pipelined(port, seconds):>10,.0f}")
         for sessions in (8, 64):
@@ -259,13 +259,15 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="in-process rounds (default 3)")
     parser.add_argument("--package-backends", default="extension,ctypes,pipe")
     parser.add_argument("--backends", default="auto,pipe", help="serve.py backends to measure (default auto,pipe)")
+    parser.add_argument("--loops", default="auto", help="serve.py event loops to measure, e.g. asyncio,uvloop (default auto)")
     parser.add_argument("--skip-server", action="store_true")
     args = parser.parse_args()
     print(f"Python {sys.version.split()[0]} ({sys.executable}), {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
     in_process(args.seconds, args.rounds, args.package_backends.split(","))
     if not args.skip_server:
         for backend in args.backends.split(","):
-            server(args.seconds, backend)
+            for loop in args.loops.split(","):
+                server(args.seconds, backend, loop)
 
 
 if __name__ == "__main__":
