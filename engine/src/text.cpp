@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include "fnv.h"
+#include "support_env/canonical.h"
 
 namespace support_env {
 
@@ -38,10 +39,22 @@ bool Text_IsValidUtf8(std::string_view s) {
   return true;
 }
 
+namespace {
+bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+}  // namespace
+
 bool Text_IsBlank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-  });
+  // Any visible ASCII character decides at once; only text made of spaces and
+  // non-ASCII characters needs the canonical table, the one home of what is invisible.
+  bool non_ascii = false;
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) non_ascii = true;
+    else if (!IsAsciiSpace(c)) return false;
+  }
+  if (!non_ascii) return true;
+  static thread_local std::string canonical;  // warm after the first call: no allocation
+  Text_Canonicalize(s, &canonical);
+  return std::all_of(canonical.begin(), canonical.end(), IsAsciiSpace);
 }
 
 namespace {

@@ -263,6 +263,33 @@ TEST_CASE("bad input: empty message for resolve and ask", "[bad_input]") {
   p.FinishesWell();
 }
 
+TEST_CASE("bad input: a message of only invisible characters or Unicode spaces is empty", "[bad_input]") {
+  Playing p;
+  // Invisible characters and Unicode spaces alone show the customer nothing (found by fuzz_text).
+  const char* invisible[] = {"\xEF\xB8\x8F",                              // U+FE0F variation selector
+                             "\xE2\x80\x8B\xE2\x80\x8D \xC2\xAD",        // zero-width space, ZWJ, soft hyphen
+                             "\xC2\xA0\xE3\x80\x80\xE2\x80\xAF",         // no-break, ideographic, narrow spaces
+                             "\xE2\x80\xAE\xEF\xBB\xBF\xE2\x81\xA0"};   // bidi override, BOM, word joiner
+  for (const char* text : invisible) {
+    INFO(text);
+    CHECK(p.Invalid(StepLine({{"action_type", "resolve_ticket"}, {"message_to_customer", text}})) ==
+          "message_to_customer is empty: resolve_ticket needs the final solution text");
+  }
+  p.FinishesWell();
+}
+
+TEST_CASE("bad input: Text_IsBlank is about what shows", "[bad_input]") {
+  CHECK(Text_IsBlank(""));
+  CHECK(Text_IsBlank(" \t\r\n"));
+  CHECK(Text_IsBlank("\xE2\x80\x8B"));         // zero-width space
+  CHECK(Text_IsBlank("\xE2\x80\x83 \xEF\xB8\x8E"));  // em space, U+FE0E
+  CHECK_FALSE(Text_IsBlank("\xC3\xA9"));        // é
+  CHECK_FALSE(Text_IsBlank("\xE2\x80\x8B" "a"));
+  CHECK_FALSE(Text_IsBlank("\xEF\xBC\x9F"));    // fullwidth question mark
+  CHECK_FALSE(Text_IsBlank("\xE4\xBD\xA0"));    // 你
+  CHECK_FALSE(Text_IsBlank("."));
+}
+
 TEST_CASE("bad input: a message of 2001 bytes is refused and 2000 bytes is fine", "[bad_input]") {
   SECTION("resolve") {
     Playing p;

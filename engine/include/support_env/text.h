@@ -12,7 +12,9 @@ namespace support_env {
 /// True when s is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool Text_IsValidUtf8(std::string_view s);
 
-/// True when s has no character other than whitespace.
+/// True when s shows nothing: its canonical form (Text_Canonicalize) is only
+/// whitespace, so Unicode spaces and invisible characters (zero-width,
+/// variation selectors, bidi controls, soft hyphen) alone are blank too.
 bool Text_IsBlank(std::string_view s);
 
 struct WordSignature;
