@@ -123,9 +123,9 @@ struct Op {
   const char* name;
   const std::string& (*serve)(Session*, const json&);
 };
-constexpr Op kOps[] = {{"tasks", Tasks}, {"spec", Spec},         {"reset", Reset},
-                       {"step", Step},   {"state", State},       {"act", Act},
-                       {"evaluate", Evaluate}, {"stats", Stats}, {"load_scenarios", LoadScenarios}};
+constexpr Op kOps[] = {{"tasks", Tasks}, {"spec", Spec}, {"reset", Reset}, {"step", Step},
+                       {"state", State}, {"act", Act}, {"evaluate", Evaluate}, {"stats", Stats},
+                       {"load_scenarios", LoadScenarios}};
 
 // "tasks, spec, …": the op names for error messages.
 const std::string& OpList() {
