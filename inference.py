@@ -17,7 +17,8 @@ Stdout carries only the hackathon lines:
   [START] task=<task> env=support-command-center model=<model>
   [STEP] step=<n> action=<json> reward=<0.00> done=<true|false> error=<msg|null>
   [END] success=<true|false> steps=<n> score=<0.00> rewards=<r1,...,rn>
-The summary goes to stderr. Python 3.11 standard library only.
+The summary goes to stderr: the engine's own figures for the episodes it saw end (its
+"stats" op), not a count kept here. Python 3.11 standard library only.
 """
 from __future__ import annotations
 
@@ -119,6 +120,13 @@ class Engine:
             raise EngineError(str(exc)) from exc
         except (EngineUnavailable, ValueError) as exc:
             raise EngineError(f"the engine stopped answering: {exc}") from exc
+
+    def stats(self) -> dict | None:
+        """The engine's figures for the episodes this session finished ({"results", "overall"}); None if it cannot answer."""
+        try:
+            return self.env.stats()
+        except Exception:  # noqa: BLE001 - a failed engine must not hide the run's own error
+            return None
 
     def close(self) -> None:
         self.env.close()
@@ -553,6 +561,7 @@ def run_episode(engine: Engine, agent, task: str, seed: int, model_label: str, t
     rewards: list[float] = []
     success = False
     score = 0.0
+    done = False
     problem = None
     try:
         obs = engine.request({"op": "reset", "task": task, "seed": seed})["observation"]
@@ -597,7 +606,8 @@ def run_episode(engine: Engine, agent, task: str, seed: int, model_label: str, t
              f"rewards={','.join(fmt_reward(r) for r in rewards)}")
         if problem:
             log(f"[{task} seed={seed}] episode failed: {problem}")
-    return {"task": task, "seed": seed, "success": success, "score": score, "steps": len(rewards), "error": problem}
+    return {"task": task, "seed": seed, "success": success, "score": score, "steps": len(rewards), "done": done,
+            "error": problem}
 
 
 # --------------------------------------------------------------------------- command line
@@ -665,26 +675,41 @@ def resolve_cli(option: str | None) -> str | None:
     return str(path)
 
 
-def summarize(results: list[dict], tasks: list[str], feedback: bool) -> None:
+def _fmt_mean(value) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _fmt_rate(value) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def summarize(stats: dict | None, results: list[dict], tasks: list[str], feedback: bool) -> None:
+    """The final table on stderr: per task and overall, the engine's figures (its "stats" op) for the
+    episodes that ended; `results` only says which episodes failed or did not end."""
     if not results:
         return
     log("")
     log(f"feedback={fmt_bool(feedback)} ("
         + ("the model was shown each step's reward and reason)" if feedback
            else "blind: the agent was shown no reward, reason or score)"))
+    failed = sum(1 for r in results if r["error"])
+    unfinished = sum(1 for r in results if not r["done"])
+    notes = (f"   ({failed} episode(s) ended with an error)" if failed else "") + (
+        f"   ({unfinished} episode(s) did not end and are not counted)" if unfinished else "")
+    if stats is None:
+        log(f"the engine's figures are not available (it stopped answering); {len(results)} episode(s) played"
+            + notes)
+        return
+    by_task = {r["task"]: r["stats"] for r in stats["results"]}
     log(f"{'task':<26} {'episodes':>8} {'mean score':>10} {'success':>8}")
     for task in tasks:
-        rows = [r for r in results if r["task"] == task]
-        if not rows:
+        st = by_task.get(task)
+        if not st or not st["episodes"]:
             continue
-        mean = sum(r["score"] for r in rows) / len(rows)
-        rate = sum(1 for r in rows if r["success"]) / len(rows)
-        log(f"{task:<26} {len(rows):>8} {mean:>10.2f} {rate:>7.0%}")
-    mean = sum(r["score"] for r in results) / len(results)
-    rate = sum(1 for r in results if r["success"]) / len(results)
-    failed = sum(1 for r in results if r["error"])
-    log(f"{'overall':<26} {len(results):>8} {mean:>10.2f} {rate:>7.0%}"
-        + (f"   ({failed} episode(s) ended with an error)" if failed else ""))
+        log(f"{task:<26} {st['episodes']:>8} {_fmt_mean(st['mean_score']):>10} {_fmt_rate(st['success_rate']):>8}")
+    overall = stats["overall"]
+    log(f"{'overall':<26} {overall['episodes']:>8} {_fmt_mean(overall['mean_score']):>10} "
+        f"{_fmt_rate(overall['success_rate']):>8}" + notes)
 
 
 def main(argv=None) -> int:
@@ -741,6 +766,7 @@ def main(argv=None) -> int:
     trajectories = None
     results: list[dict] = []
     tasks: list[str] = []
+    code = 0
     try:
         try:
             available = [t["id"] for t in engine.request({"op": "tasks"})["tasks"]]
@@ -759,26 +785,32 @@ def main(argv=None) -> int:
             agent = PolicyAgent(engine, args.policy)
         else:
             agent = LLMAgent(client, protocol, engine.request({"op": "spec"})["spec"], args.feedback)
-        for task in tasks:
-            for seed in seeds:
-                results.append(run_episode(engine, agent, task, seed, model_label, trajectories))
+        try:
+            for task in tasks:
+                for seed in seeds:
+                    results.append(run_episode(engine, agent, task, seed, model_label, trajectories))
+        except EngineError as exc:
+            log(f"inference.py: the environment failed: {exc}")
+            code = 1
+        except KeyboardInterrupt:
+            log("inference.py: interrupted")
+            code = 130
+        # The engine aggregated every episode that ended; its figures make the table.
+        summarize(engine.stats() if results else None, results, tasks, feedback)
     except SetupError as exc:
         log(f"inference.py: {exc}")
         return 2
-    except EngineError as exc:
+    except EngineError as exc:  # before any episode (the spec request)
         log(f"inference.py: the environment failed: {exc}")
-        summarize(results, tasks, feedback)
         return 1
     except KeyboardInterrupt:
         log("inference.py: interrupted")
-        summarize(results, tasks, feedback)
         return 130
     finally:
         if trajectories:
             trajectories.close()
         engine.close()
-    summarize(results, tasks, feedback)
-    return 0
+    return code
 
 
 if __name__ == "__main__":

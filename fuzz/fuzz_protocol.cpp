@@ -44,5 +44,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The episode's invariants hold whatever was sent.
   const Episode& ep = session.episode;
   if (ep.step_count < 0 || ep.step_count > kMaxSteps || ep.cumulative < 0 || ep.cumulative > 99) std::abort();
+  // So do the stats': every finished episode counted once, with one outcome.
+  for (const EpisodeStats& st : session.stats) {
+    std::int64_t ended = 0;
+    for (int o = 0; o < kOutcomeCount; ++o) ended += st.outcomes[o];
+    if (ended != st.episodes || st.outcomes[0] != 0 || st.successes > st.episodes || st.score > kMaxScore * st.episodes ||
+        st.steps > kMaxSteps * st.episodes || st.steps < st.episodes || st.invalid_actions > st.steps) {
+      std::abort();
+    }
+  }
   return 0;
 }

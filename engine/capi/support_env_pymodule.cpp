@@ -200,7 +200,7 @@ PyObject* Session_step(PyObject* self_obj, PyObject* action) {
       a.text = s;
     }
   }
-  se::StepResult r = se::Episode_Step(&ep, a);
+  se::StepResult r = se::Session_Step(self->session, a);   // records the episode in the session's stats when it ends
   if (!r.accepted) Py_RETURN_NONE;
   PyObject* obs = Observation(ep);
   if (obs == nullptr) return nullptr;

@@ -310,6 +310,7 @@ bool Episode_Reset(Episode* ep, int mission_index, std::uint64_t seed) {
   ep->reward_count = 0;
   ep->line_count = 0;
   ep->check_count = 0;
+  ep->invalid_actions = 0;
   ep->has_error = false;
   ep->last_error.clear();
   ep->reason.clear();
@@ -346,6 +347,7 @@ StepResult Episode_StepInvalid(Episode* ep, std::string_view error) {
   if (ep->mission == nullptr || ep->done) return NotAccepted(ep);
   ep->check_count = 0;
   ++ep->step_count;
+  ++ep->invalid_actions;
   ep->has_error = true;
   ep->last_error.assign(error.data(), error.size());
   ep->reason.assign("Invalid action, +0.00 (the step still counts): ").append(error.data(), error.size());

@@ -256,13 +256,14 @@ void Policy_Act(PolicyKind kind, const PolicyView& view, std::uint64_t seed, Pol
   else ActRandom(view, seed, out);
 }
 
-EpisodeResult Policy_PlayEpisode(PolicyKind kind, Episode* ep, int mission, std::uint64_t seed) {
+EpisodeResult Policy_PlayEpisode(PolicyKind kind, Episode* ep, int mission, std::uint64_t seed, EpisodeStats* stats) {
   Episode_Reset(ep, mission, seed);
   PolicyAction pa;
   while (!ep->done) {
     Policy_Act(kind, PolicyView_Of(*ep), seed, &pa);
     Episode_Step(ep, pa.action);
   }
+  Stats_AddEpisode(stats, *ep);
   return {ep->cumulative, ep->success, ep->step_count};
 }
 

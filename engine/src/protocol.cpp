@@ -37,14 +37,20 @@ const std::string& Reset(Session* s, const json& req) {
   return ResetResponse(s);
 }
 
+// Adds the session's episode to its stats when the step `r` ended it.
+StepResult Recorded(Session* s, const StepResult& r) {
+  if (r.accepted && r.done) Stats_AddEpisode(&s->stats[static_cast<std::size_t>(s->episode.mission_index)], s->episode);
+  return r;
+}
+
 const std::string& Step(Session* s, const json& req) {
   if (const std::string* refused = EpisodeRefusal(s, Needs::ARunningEpisode)) return *refused;
   auto av = req.find("action");
   Action action;
   std::string error;
   StepResult r = DecodeAction(av == req.end() ? nullptr : &*av, &action, &error)
-                     ? Episode_Step(&s->episode, action)
-                     : Episode_StepInvalid(&s->episode, error);
+                     ? Session_Step(s, action)
+                     : Recorded(s, Episode_StepInvalid(&s->episode, error));
   return StepResponse(s, r);
 }
 
@@ -64,7 +70,8 @@ const std::string& Act(Session* s, const json& req) {
   return ActResponse(s, pa.action);
 }
 
-// Plays a policy over tasks x seeds and reports every episode's score and success.
+// Plays a policy over tasks x seeds and reports every episode's score and
+// success (with "stats":true, the aggregated figures too).
 const std::string& Evaluate(Session* s, const json& req) {
   EvaluateRequest er;
   std::string error;
@@ -72,8 +79,22 @@ const std::string& Evaluate(Session* s, const json& req) {
   return EvaluateResponse(s, er);
 }
 
+// The stats of the episodes the session finished, per task and overall;
+// {"clear":true} empties them after answering.
+const std::string& Stats(Session* s, const json& req) {
+  bool clear = false;
+  std::string error;
+  if (!DecodeStats(req, &clear, &error)) return ErrorResponse(s, error);
+  const std::string& response = StatsResponse(s);
+  if (clear) {
+    for (EpisodeStats& st : s->stats) Stats_Clear(&st);
+  }
+  return response;
+}
+
 // Switches the session to a scenario pack ({"files":[{"name","text"}]}) or back
-// to the set it started with ({"builtin":true}); the current episode ends.
+// to the set it started with ({"builtin":true}); the current episode ends and
+// the stats, which were per mission of the old set, start over.
 const std::string& LoadScenarios(Session* s, const json& req) {
   bool builtin = false;
   std::vector<SourceFile> sources;
@@ -90,6 +111,7 @@ const std::string& LoadScenarios(Session* s, const json& req) {
   }
   Episode_Init(&s->episode, s->scenarios);
   Episode_Init(&s->evaluation, s->scenarios);
+  s->stats.assign(s->scenarios->missions.size(), EpisodeStats{});
   return TasksResponse(s);
 }
 
@@ -102,7 +124,8 @@ struct Op {
   const std::string& (*serve)(Session*, const json&);
 };
 constexpr Op kOps[] = {{"tasks", Tasks}, {"spec", Spec}, {"reset", Reset}, {"step", Step},
-                       {"state", State}, {"act", Act}, {"evaluate", Evaluate}, {"load_scenarios", LoadScenarios}};
+                       {"state", State}, {"act", Act}, {"evaluate", Evaluate}, {"stats", Stats},
+                       {"load_scenarios", LoadScenarios}};
 
 // "tasks, spec, …": the op names for error messages.
 const std::string& OpList() {
@@ -122,7 +145,7 @@ const std::string* ServeFast(Session* s, std::string_view line) {
   Action action;
   if (s->episode.mission != nullptr && !s->episode.done && FastStep(line, &action)) {
     if (probe != nullptr) ++probe->fast_steps_served;
-    return &StepResponse(s, Episode_Step(&s->episode, action));
+    return &StepResponse(s, Session_Step(s, action));
   }
   int mission = -1;
   std::uint64_t seed;
@@ -142,8 +165,11 @@ void Session_Init(Session* s, const ScenarioSet* scenarios) {
   s->pack.reset();
   Episode_Init(&s->episode, scenarios);
   Episode_Init(&s->evaluation, scenarios);
+  s->stats.assign(scenarios == nullptr ? 0 : scenarios->missions.size(), EpisodeStats{});
   s->response.reserve(4096);
 }
+
+StepResult Session_Step(Session* s, const Action& action) { return Recorded(s, Episode_Step(&s->episode, action)); }
 
 const std::string& Session_HandleLine(Session* s, std::string_view line) {
   if (line.size() > kMaxRequestBytes) {

@@ -40,6 +40,19 @@ std::string SeedRangeError() {
   return "seed must be an integer from 0 to " + std::to_string(kMaxSeed);
 }
 
+// An optional boolean member: absent or null reads as false.
+bool DecodeFlag(const json& req, const char* name, bool* out, std::string* error) {
+  auto v = req.find(name);
+  *out = false;
+  if (v == req.end() || v->is_null()) return true;
+  if (!v->is_boolean()) {
+    *error = std::string("\"") + name + "\" must be true or false, not " + TypeName(*v);
+    return false;
+  }
+  *out = v->get<bool>();
+  return true;
+}
+
 }  // namespace
 
 std::string Echo(std::string_view s) {
@@ -173,8 +186,10 @@ bool DecodeEvaluate(const json& req, const ScenarioSet& set, EvaluateRequest* ou
     out->first_seed = first->get<std::uint64_t>();
   }
   out->seeds = static_cast<int>(count->get<std::int64_t>());
-  return true;
+  return DecodeFlag(req, "stats", &out->stats, error) && DecodeFlag(req, "record", &out->record, error);
 }
+
+bool DecodeStats(const json& req, bool* clear, std::string* error) { return DecodeFlag(req, "clear", clear, error); }
 
 bool DecodeLoadScenarios(const json& req, bool* builtin, std::vector<SourceFile>* sources, std::string* error) {
   auto b = req.find("builtin");

@@ -76,6 +76,56 @@ void WriteObservation(const Episode& ep, JsonWriter* w) {
   w->Char('}');
 }
 
+// num / den as a decimal number rounded half up to four places, trailing
+// zeros dropped (0.98, 0.1604, 3); null when den is 0. num, den >= 0.
+void WriteRatio(JsonWriter* w, std::int64_t num, std::int64_t den) {
+  if (den == 0) {
+    w->Raw("null");
+    return;
+  }
+  constexpr std::int64_t kScale = 10000;
+  const std::int64_t scaled = (2 * num * kScale + den) / (2 * den);
+  w->Int(scaled / kScale);
+  std::int64_t frac = scaled % kScale;
+  if (frac == 0) return;
+  char digits[5] = {'.'};
+  int n = 1;
+  for (std::int64_t unit = kScale / 10; frac != 0; unit /= 10, ++n) {
+    digits[n] = static_cast<char>('0' + frac / unit);
+    frac %= unit;
+  }
+  w->Raw(std::string_view(digits, static_cast<std::size_t>(n)));
+}
+
+// An EpisodeStats object: the sums and counts, and the means they give.
+void WriteStats(const EpisodeStats& st, JsonWriter* w) {
+  w->Raw("{\"episodes\":");
+  w->Int(st.episodes);
+  w->Raw(",\"successes\":");
+  w->Int(st.successes);
+  w->Raw(",\"success_rate\":");
+  WriteRatio(w, st.successes, st.episodes);
+  w->Raw(",\"mean_score\":");
+  WriteRatio(w, st.score, 100 * st.episodes);   // score is in Cents
+  w->Raw(",\"total_score\":");
+  WriteRatio(w, st.score, 100);
+  w->Raw(",\"mean_steps\":");
+  WriteRatio(w, st.steps, st.episodes);
+  w->Raw(",\"total_steps\":");
+  w->Int(st.steps);
+  w->Raw(",\"invalid_actions\":");
+  w->Int(st.invalid_actions);
+  w->Raw(",\"outcomes\":{");
+  for (int i = 1; i < kOutcomeCount; ++i) {   // Outcome::None (0) never ends an episode
+    if (i > 1) w->Char(',');
+    w->Char('"');
+    w->Raw(WireName(static_cast<Outcome>(i)));
+    w->Raw("\":");
+    w->Int(st.outcomes[i]);
+  }
+  w->Raw("}}");
+}
+
 void WriteAction(const Action& a, JsonWriter* w) {
   w->Raw("{\"action_type\":");
   w->String(WireName(a.type));
@@ -298,32 +348,67 @@ const std::string& EvaluateResponse(Session* s, const EvaluateRequest& req) {
   w.Int(req.seeds);
   w.Raw(",\"results\":[");
   std::string scores, successes, steps;
+  EpisodeStats overall;
   for (std::size_t i = 0; i < req.missions.size(); ++i) {
+    const int mission = req.missions[i];
+    EpisodeStats stats;
     scores.clear();
     successes.clear();
     steps.clear();
     {
       JsonWriter sw(&scores), okw(&successes), nw(&steps);
       for (int k = 0; k < req.seeds; ++k) {
-        const EpisodeResult r = Policy_PlayEpisode(req.policy, &ep, req.missions[i], req.first_seed + static_cast<std::uint64_t>(k));
+        const EpisodeResult r = Policy_PlayEpisode(req.policy, &ep, mission, req.first_seed + static_cast<std::uint64_t>(k), &stats);
         if (k) { sw.Char(','); okw.Char(','); nw.Char(','); }
         sw.Cents(r.score);
         okw.Bool(r.success);
         nw.Int(r.steps);
       }
     }
+    Stats_Merge(&overall, stats);
+    if (req.record) Stats_Merge(&s->stats[static_cast<std::size_t>(mission)], stats);
     if (i) w.Char(',');
     w.Raw("{\"task\":");
-    w.String(set.missions[static_cast<std::size_t>(req.missions[i])].task_id);
+    w.String(set.missions[static_cast<std::size_t>(mission)].task_id);
     w.Raw(",\"scores\":[");
     w.Raw(scores);
     w.Raw("],\"success\":[");
     w.Raw(successes);
     w.Raw("],\"steps\":[");
     w.Raw(steps);
-    w.Raw("]}");
+    w.Char(']');
+    if (req.stats) {
+      w.Raw(",\"stats\":");
+      WriteStats(stats, &w);
+    }
+    w.Char('}');
   }
-  w.Raw("]}");
+  w.Char(']');
+  if (req.stats) {
+    w.Raw(",\"overall\":");
+    WriteStats(overall, &w);
+  }
+  w.Char('}');
+  return s->response;
+}
+
+const std::string& StatsResponse(Session* s) {
+  const ScenarioSet& set = *s->scenarios;
+  JsonWriter w(&s->response, JsonWriter::kReplace);
+  w.Raw("{\"ok\":true,\"results\":[");
+  EpisodeStats overall;
+  for (std::size_t i = 0; i < s->stats.size(); ++i) {
+    Stats_Merge(&overall, s->stats[i]);
+    if (i) w.Char(',');
+    w.Raw("{\"task\":");
+    w.String(set.missions[i].task_id);
+    w.Raw(",\"stats\":");
+    WriteStats(s->stats[i], &w);
+    w.Char('}');
+  }
+  w.Raw("],\"overall\":");
+  WriteStats(overall, &w);
+  w.Char('}');
   return s->response;
 }
 

@@ -42,8 +42,13 @@ struct EvaluateRequest {
   std::vector<int> missions;
   std::uint64_t first_seed = 0;
   int seeds = 0;
+  bool stats = false;    // "stats":true: each result (and an overall) carries the aggregated figures
+  bool record = false;   // "record":true: the episodes also go into the session's stats
 };
 bool DecodeEvaluate(const nlohmann::json& req, const ScenarioSet& set, EvaluateRequest* out, std::string* error);
+
+/// {"clear"} of a stats request (absent or null: false).
+bool DecodeStats(const nlohmann::json& req, bool* clear, std::string* error);
 
 /// {"builtin":true} (*builtin set) or {"files":[{"name","text"}]}.
 bool DecodeLoadScenarios(const nlohmann::json& req, bool* builtin, std::vector<SourceFile>* files,
@@ -65,7 +70,10 @@ const std::string& ResetResponse(Session* s);                       // the episo
 const std::string& StepResponse(Session* s, const StepResult& r);   // the step just taken
 const std::string& StateResponse(Session* s);
 const std::string& ActResponse(Session* s, const Action& a);
-/// Plays the evaluation in s->evaluation and writes every episode's result.
+/// Plays the evaluation in s->evaluation and writes every episode's result
+/// (and, when asked, the aggregated stats; when asked, adds them to s->stats).
 const std::string& EvaluateResponse(Session* s, const EvaluateRequest& req);
+/// The session's stats: per task of its scenario set, and overall.
+const std::string& StatsResponse(Session* s);
 
 }  // namespace support_env::protocol

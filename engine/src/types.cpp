@@ -47,6 +47,7 @@ static_assert(std::size(kCategoryNames) == kCategoryCount);
 static_assert(std::size(kActionNames) == kActionTypeCount && std::size(kActionFields) == kActionTypeCount);
 static_assert(std::size(kFieldNames) == kActionFieldCount);
 static_assert(std::size(kSentimentNames) == kSentimentCount);
+static_assert(std::size(kOutcomeNames) == kOutcomeCount);
 
 }  // namespace
 

@@ -9,7 +9,8 @@
 //                                                  // {ok, observation, reward, done, info}
 //   env.state();  env.spec();  env.close();
 //   env.act({policy: 'reference'});                // {ok, action}: a built-in agent's next action
-//   env.evaluate({policy: 'reference', seeds: 100}); // {ok, results:[{task, scores, success, steps}]}
+//   env.evaluate({policy: 'reference', seeds: 100}); // {ok, results:[{task, scores, success, steps, stats}], overall}
+//   env.stats();                                   // {ok, results:[{task, stats}], overall}: episodes this env finished
 //   env.loadScenarios([{name: 'missions/x.json', text}, …]);  // play a scenario pack
 //   env.useBuiltInScenarios();
 //
@@ -119,11 +120,20 @@ export class SupportEnv {
 
   /**
    * Plays a built-in policy over tasks x seeds inside the engine:
-   * {ok, policy, first_seed, seeds, results: [{task, scores[], success[], steps[]}]}.
+   * {ok, policy, first_seed, seeds, results: [{task, scores[], success[], steps[], stats}], overall}.
+   * stats and overall are the engine's aggregated figures ({episodes, successes, success_rate,
+   * mean_score, total_score, mean_steps, total_steps, invalid_actions, outcomes}); record: true
+   * also adds the episodes to this environment's stats().
    */
-  evaluate({ policy = 'reference', tasks = null, seeds = 1, firstSeed = 0 } = {}) {
-    return this.#call({ op: 'evaluate', policy, tasks, seeds, first_seed: firstSeed });
+  evaluate({ policy = 'reference', tasks = null, seeds = 1, firstSeed = 0, record = false } = {}) {
+    return this.#call({ op: 'evaluate', policy, tasks, seeds, first_seed: firstSeed, stats: true, record });
   }
+
+  /**
+   * The engine's figures for the episodes this environment finished (by step, or evaluate with
+   * record): {ok, results: [{task, stats}], overall}. clear: true empties them after answering.
+   */
+  stats({ clear = false } = {}) { return this.#call({ op: 'stats', clear }); }
 
   /**
    * Switches to a scenario pack: files [{name: 'missions/….json' | 'kb/….json', text}].

@@ -184,6 +184,16 @@ class SupportEnv:
         """A built-in agent's next action for the current episode (not taken): "reference" or "random"."""
         return self.request({"op": "act", "policy": policy})["action"]
 
+    def stats(self, clear: bool = False) -> dict:
+        """The engine's figures for the episodes this environment finished: {"results": [{"task", "stats"}, ...],
+        "overall": stats}, each stats {"episodes", "successes", "success_rate", "mean_score", "total_score",
+        "mean_steps", "total_steps", "invalid_actions", "outcomes": {outcome: count}} (means None without
+        episodes). clear=True empties them after answering."""
+        if not isinstance(clear, bool):
+            raise TypeError(f"clear must be a bool, not {type(clear).__name__}")
+        response = self.request({"op": "stats", "clear": clear})
+        return {"results": response["results"], "overall": response["overall"]}
+
     @property
     def done(self) -> bool:
         """True before the first reset and once the episode has ended."""

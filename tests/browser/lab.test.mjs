@@ -1,6 +1,6 @@
 // The Evaluation Lab: built-in policies over missions × N seeds, evaluated by
-// the engine in the page; the table's numbers equal metrics.js's formulas on
-// the engine's raw results; the chart is drawn and labelled.
+// the engine in the page; the table's mean and success are the engine's stats,
+// its pass^k is C(c,k)/C(n,k) of the engine's n and c; the chart is drawn and labelled.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -76,29 +76,30 @@ test('reference agent, 6 missions × 20 seeds: 100% success, pass^k = 1 for ever
   }
 }));
 
-test('random agent: lower scores, and every table value is metrics.js on the engine’s raw results', () => inPage(browser, server.url, async ({ page }) => {
+test('random agent: lower scores; mean and success are the engine’s stats, pass^k of its n and c', () => inPage(browser, server.url, async ({ page }) => {
   const seeds = 8;
   const first = 3;
   await runLab(page, { policy: 'random', seeds, first });
   const rows = await table(page);
   const expected = await page.evaluate(async ({ seeds, first }) => {
     const { default: createSupportEnv } = await import('./support-env.mjs');
-    const { passHatK, mean, successRate } = await import('./app/metrics.js');
+    const { passHatK } = await import('./app/metrics.js');
     const env = await createSupportEnv();
-    const { results } = env.evaluate({ policy: 'random', seeds, firstSeed: first });
-    return Object.fromEntries(results.map((r) => {
-      const c = r.success.filter(Boolean).length;
-      const k = Object.fromEntries(Array.from({ length: seeds }, (_, i) => [String(i + 1), passHatK(seeds, c, i + 1)]));
-      return [r.task, { mean: mean(r.scores), success: successRate(r.success), k }];
-    }));
+    const { results, overall } = env.evaluate({ policy: 'random', seeds, firstSeed: first });
+    const k = (c) => Object.fromEntries(Array.from({ length: seeds }, (_, i) => [String(i + 1), passHatK(seeds, c, i + 1)]));
+    return {
+      ...Object.fromEntries(results.map((r) => [r.task, { mean: r.stats.mean_score, success: r.stats.success_rate, k: k(r.stats.successes) }])),
+      overall: { mean: overall.mean_score, success: overall.success_rate },
+    };
   }, { seeds, first });
   for (const task of TASKS) {
     const { text: _, ...row } = rows[task];
     assert.deepEqual(row, expected[task], task);
   }
+  assert.equal(rows.overall.mean, expected.overall.mean, 'overall: the engine’s mean over the run');
+  assert.equal(rows.overall.success, expected.overall.success);
   const avg = (f) => TASKS.reduce((s, t) => s + f(expected[t]), 0) / TASKS.length;
-  assert.ok(Math.abs(rows.overall.mean - avg((e) => e.mean)) < 1e-12);
-  assert.ok(Math.abs(rows.overall.k['1'] - avg((e) => e.k['1'])) < 1e-12);
+  assert.ok(Math.abs(rows.overall.k['1'] - avg((e) => e.k['1'])) < 1e-12, 'overall pass^k: the average over missions');
   assert.ok(rows.overall.mean < 0.5, `random scores lower: ${rows.overall.mean}`);
   assert.ok(rows.overall.success < 0.5);
   assert.deepEqual(Object.keys(rows.overall.k), ['1', '2', '3', '4', '5', '6', '7', '8'], 'N ≤ 10: every k');
@@ -116,4 +117,27 @@ test('random agent: lower scores, and every table value is metrics.js on the eng
   await runLab(page, { policy: 'reference', seeds: 5, tasks: ['digital_refund'] });
   assert.deepEqual(Object.keys(await table(page)), ['digital_refund', 'overall']);
   assert.ok(await page.locator(tid('lab-error')).isHidden());
+}));
+
+test('saved runs keep the engine’s figures; a run saved before the engine reported them still shows', () => inPage(browser, server.url, async ({ page }) => {
+  await runLab(page, { policy: 'random', seeds: 4, tasks: ['digital_refund', 'vip_outage'] });
+  const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('support-cc.lab-runs')));
+  assert.equal(saved.length, 1);
+  const expected = await page.evaluate(async () => {
+    const { default: createSupportEnv } = await import('./support-env.mjs');
+    return (await createSupportEnv()).evaluate({ policy: 'random', tasks: ['digital_refund', 'vip_outage'], seeds: 4 });
+  });
+  assert.deepEqual(saved[0].results.map((r) => r.stats), expected.results.map((r) => r.stats), 'each mission’s stats as the engine gave them');
+  assert.deepEqual(saved[0].overall, expected.overall);
+
+  // A run from before: scores and successes only (hundredths, a 0/1 string), no stats.
+  const legacy = { ...saved[0], id: 'legacy', number: 0, n: 2, results: [{ task: 'digital_refund', scores: [98, 30], success: '10' }] };
+  delete legacy.overall;
+  await page.evaluate((runs) => localStorage.setItem('support-cc.lab-runs', JSON.stringify(runs)), [saved[0], legacy]);
+  await page.reload();
+  await page.waitForSelector('html[data-extras="ready"]');
+  assert.match(await page.locator(tid('lab-saved-0')).innerText(), /mean 0\.640, success 50%/);
+  await page.click(tid('lab-show-0'));
+  const rows = await table(page);
+  assert.deepEqual([rows.digital_refund.mean, rows.digital_refund.success, rows.overall.mean], [0.64, 0.5, 0.64]);
 }));

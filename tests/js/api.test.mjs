@@ -171,3 +171,53 @@ test('environments are independent', async () => {
   a.close();
   b.close();
 });
+
+test('stats: the engine’s figures for the episodes this environment finished; clear empties them', async () => {
+  const env = await createSupportEnv();
+  const empty = env.stats();
+  assert.deepEqual(empty.results.map((r) => r.task), TASK_IDS);
+  assert.deepEqual([empty.overall.episodes, empty.overall.mean_score, empty.overall.success_rate], [0, null, null]);
+  // Every mission won by a competent play (4 steps for the vague complaint, 3 for the rest)…
+  for (const task of TASK_IDS) {
+    env.reset({ task, seed: 1 });
+    for (const action of walkthrough(task, 1)) env.step(action);
+  }
+  // …then one episode with two invalid actions that runs into the step limit.
+  env.reset({ task: 'dashboard_404', seed: 0 });
+  for (let i = 0; i < 8; i++) env.step({ action_type: 'classify_issue', category_guess: 'Technical' });
+  env.step({ action_type: 'check_logs' });
+  env.step({ action_type: 'search_kb' });
+  assert.throws(() => env.step({ action_type: 'classify_issue', category_guess: 'Technical' }), SupportEnvError);
+  const { results, overall } = env.stats();
+  const won = results.find((r) => r.task === 'billing_receipt').stats;
+  assert.deepEqual(won, { episodes: 1, successes: 1, success_rate: 1, mean_score: 0.98, total_score: 0.98, mean_steps: 3,
+    total_steps: 3, invalid_actions: 0, outcomes: { resolved: 1, escalated: 0, customer_left: 0, step_limit: 0 } });
+  const limit = results.find((r) => r.task === 'dashboard_404').stats;
+  assert.deepEqual([limit.episodes, limit.successes, limit.success_rate, limit.total_steps, limit.invalid_actions, limit.outcomes.step_limit],
+    [2, 1, 0.5, 13, 2, 1]);
+  assert.equal(limit.mean_score, 0.505);   // (0.98 + 0.03) / 2
+  assert.deepEqual([overall.episodes, overall.successes, overall.total_steps, overall.invalid_actions], [7, 6, 29, 2]);
+  assert.deepEqual(overall.outcomes, { resolved: 5, escalated: 1, customer_left: 0, step_limit: 1 });
+  assert.deepEqual(env.stats({ clear: true }).overall, overall, 'clear answers with the figures first');
+  assert.equal(env.stats().overall.episodes, 0);
+  assert.throws(() => env.stats({ clear: 'yes' }), (e) => e instanceof SupportEnvError && e.message === '"clear" must be true or false, not a string');
+  env.close();
+});
+
+test('evaluate: each task’s stats and the overall; record adds the episodes to stats()', async () => {
+  const env = await createSupportEnv();
+  const ref = env.evaluate({ policy: 'reference', tasks: ['vague_complaint', 'digital_refund'], seeds: 10 });
+  assert.deepEqual(ref.results.map((r) => [r.task, r.stats.episodes, r.stats.successes, r.stats.mean_score]),
+    [['vague_complaint', 10, 10, 0.99], ['digital_refund', 10, 10, 0.98]]);
+  assert.equal(ref.overall.mean_score, 0.985);
+  assert.equal(ref.overall.outcomes.escalated, 10);
+  assert.equal(env.stats().overall.episodes, 0, 'without record, evaluate leaves stats() alone');
+  const a = env.evaluate({ policy: 'random', seeds: 30, record: true });
+  const b = env.evaluate({ policy: 'random', seeds: 20, firstSeed: 30, record: true });
+  const all = env.evaluate({ policy: 'random', seeds: 50 });
+  const { results, overall } = env.stats();
+  assert.deepEqual(results.map((r) => r.stats), all.results.map((r) => r.stats), 'two recorded calls add up to one over all their seeds');
+  assert.deepEqual(overall, all.overall);
+  assert.equal(overall.episodes, a.overall.episodes + b.overall.episodes);
+  env.close();
+});

@@ -48,6 +48,8 @@ test(`native and WebAssembly give byte-identical responses over ${EPISODES} rand
   const r = rng(20261121);
   const lines = [];
   for (let e = 0; e < EPISODES; e++) lines.push(...randomEpisodeLines(r));
+  // The session's stats of all those episodes, and an evaluation with its stats recorded on top.
+  lines.push('{"op":"stats"}', '{"op":"evaluate","policy":"random","seeds":200,"stats":true,"record":true}', '{"op":"stats","clear":true}', '{"op":"stats"}');
 
   const native = spawnSync(CLI, [], { input: lines.join('\n') + '\n', maxBuffer: 1 << 30, encoding: 'utf8' });
   assert.equal(native.status, 0, native.stderr);
@@ -75,4 +77,10 @@ test(`native and WebAssembly give byte-identical responses over ${EPISODES} rand
   assert.ok(nativeOut.some((l) => l.includes('"outcome":"customer_left"')));
   assert.ok(nativeOut.some((l) => l.includes('"outcome":"step_limit"')));
   assert.ok(nativeOut.some((l) => l.includes('"ok":false')));
+  // Each episode that ended is counted once: one step answer with "done":true each.
+  const ended = nativeOut.filter((l, i) => lines[i].startsWith('{"op":"step"') && l.includes('"reward":') && l.endsWith('}') && /"done":true,"info"/.test(l)).length;
+  const [stats, evaluation] = nativeOut.slice(-4).map((l) => JSON.parse(l));
+  assert.equal(stats.overall.episodes, ended);
+  assert.equal(JSON.parse(nativeOut[nativeOut.length - 2]).overall.episodes, ended + evaluation.overall.episodes);
+  assert.equal(JSON.parse(nativeOut[nativeOut.length - 1]).overall.episodes, 0);
 });

@@ -80,8 +80,11 @@ test('roundCsv: 4 decimals without trailing zeros; tiny values keep 3 significan
 });
 
 test('compareRuns: per-mission mean, success and pass^k at the smaller N, with B − A; failed seeds', () => {
-  const a = summarize([{ task: 'x', scores: [0.98, 0.3], success: [true, false] }, { task: 'y', scores: [0.98, 0.98], success: [true, true] }]);
-  const b = summarize([{ task: 'x', scores: [0.98, 0.98, 0.98], success: [true, true, true] }, { task: 'z', scores: [0], success: [false] }]);
+  const stats = (episodes, successes, mean_score) => ({ episodes, successes, mean_score, success_rate: successes / episodes });
+  const a = summarize([{ task: 'x', scores: [0.98, 0.3], success: [true, false], stats: stats(2, 1, 0.64) },
+    { task: 'y', scores: [0.98, 0.98], success: [true, true], stats: stats(2, 2, 0.98) }], stats(4, 3, 0.81));
+  const b = summarize([{ task: 'x', scores: [0.98, 0.98, 0.98], success: [true, true, true], stats: stats(3, 3, 0.98) },
+    { task: 'z', scores: [0], success: [false], stats: stats(1, 0, 0) }], stats(4, 3, 0.735));
   const cmp = compareRuns(a, b);
   assert.equal(cmp.k, 1);
   assert.deepEqual(cmp.rows.map((r) => r.task), ['x']);

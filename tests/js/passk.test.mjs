@@ -1,8 +1,12 @@
-// web/app/metrics.js: pass^k as τ-bench defines it (C(c,k)/C(n,k)), mean,
-// success rate, the table's k columns and the per-mission summary.
+// web/app/metrics.js: pass^k as τ-bench defines it (C(c,k)/C(n,k)), the
+// table's k columns, and the per-mission summary, which takes its figures from
+// the engine's stats (env.evaluate) and adds pass^k.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mean, passCurve, passHatK, successRate, summarize, tableKs, toCsv } from '../../web/app/metrics.js';
+import { API } from './helpers.mjs';
+import { mean, passCurve, passHatK, summarize, tableKs, toCsv } from '../../web/app/metrics.js';
+
+const { default: createSupportEnv } = await import(API);
 
 /** C(n, k) exactly. */
 function binom(n, k) {
@@ -71,11 +75,9 @@ test('pass^k: stable at n = 1000', () => {
   }
 });
 
-test('mean and success rate', () => {
+test('mean', () => {
   assert.equal(mean([]), 0);
   assert.equal(mean([0.98, 0.99]), 0.985);
-  assert.equal(successRate([true, false, true, true]), 0.75);
-  assert.equal(successRate([]), 0);
 });
 
 test('table columns: every k up to 10, then 1, 2, 5, 10, … and N', () => {
@@ -88,26 +90,55 @@ test('table columns: every k up to 10, then 1, 2, 5, 10, … and N', () => {
   assert.deepEqual(tableKs(750), [1, 2, 5, 10, 20, 50, 100, 200, 500, 750]);
 });
 
-test('summarize: per mission and the average over missions', () => {
+/** Engine-style stats: what env.evaluate() reports for a mission (only the fields summarize reads). */
+const stats = (episodes, successes, mean_score, success_rate) => ({ episodes, successes, mean_score, success_rate });
+
+test('summarize: the engine’s figures per mission and overall, pass^k from n and c', () => {
+  // The figures are the engine's, read as they are: a mean unlike the scores' shows they are not recounted.
   const { missions, overall } = summarize([
-    { task: 'a', scores: [0.99, 0.99, 0.99, 0.99], success: [true, true, true, true] },
-    { task: 'b', scores: [0.33, 0.98, 0.0, 0.98], success: [false, true, false, true] },
-  ]);
-  assert.deepEqual(missions.map((m) => [m.task, m.n, m.successes, m.successRate]), [['a', 4, 4, 1], ['b', 4, 2, 0.5]]);
-  close(missions[1].mean, 0.5725);
+    { task: 'a', scores: [0.99, 0.99, 0.99, 0.99], success: [true, true, true, true], stats: stats(4, 4, 0.99, 1) },
+    { task: 'b', scores: [0.33, 0.98, 0.0, 0.98], success: [false, true, false, true], stats: stats(4, 2, 0.1234, 0.5) },
+  ], stats(8, 6, 0.4321, 0.75));
+  assert.deepEqual(missions.map((m) => [m.task, m.n, m.successes, m.mean, m.successRate]), [['a', 4, 4, 0.99, 1], ['b', 4, 2, 0.1234, 0.5]]);
   assert.deepEqual(missions[0].passK, [1, 1, 1, 1]);
   assert.deepEqual(missions[1].passK, [0.5, passHatK(4, 2, 2), 0, 0]);
-  assert.equal(overall.n, 4);
-  assert.equal(overall.successRate, 0.75);
-  close(overall.mean, (0.99 + 0.5725) / 2);
-  assert.deepEqual(overall.passK, [0.75, (1 + 1 / 6) / 2, 0.5, 0.5]);
+  assert.deepEqual([overall.task, overall.n, overall.episodes, overall.successes, overall.mean, overall.successRate],
+    [null, 4, 8, 6, 0.4321, 0.75]);
+  assert.deepEqual(overall.passK, [0.75, (1 + 1 / 6) / 2, 0.5, 0.5], 'pass^k averaged over missions');
+  // A mission with no finished episode: the engine's means are null, shown as 0, and pass^k is empty.
+  const none = summarize([{ task: 'c', scores: [], success: [], stats: stats(0, 0, null, null) }], stats(0, 0, null, null));
+  assert.deepEqual([none.missions[0].mean, none.missions[0].successRate, none.missions[0].passK], [0, 0, []]);
+});
+
+test('summarize on env.evaluate(): the engine’s mean and success count, pass^k of its n and c', async () => {
+  const env = await createSupportEnv();
+  const evaluation = env.evaluate({ policy: 'random', seeds: 40, firstSeed: 7 });
+  const { missions, overall } = summarize(evaluation.results, evaluation.overall);
+  for (const [i, r] of evaluation.results.entries()) {
+    const m = missions[i];
+    assert.equal(m.n, 40);
+    assert.equal(m.successes, r.success.filter(Boolean).length, `${r.task}: the engine's count agrees with its episodes`);
+    assert.equal(m.mean, r.stats.mean_score);
+    assert.ok(Math.abs(m.mean - mean(r.scores)) <= 0.00005 + 1e-12, `${r.task}: the engine's mean, rounded to 4 decimals`);
+    assert.deepEqual(m.passK, passCurve(40, m.successes));
+  }
+  assert.equal(overall.episodes, 240);
+  assert.equal(overall.mean, evaluation.overall.mean_score);
+  assert.equal(overall.successes, evaluation.overall.successes);
+  // The reference policy wins every mission: successes equal episodes, pass^k is 1 at every k.
+  const ref = env.evaluate({ policy: 'reference', seeds: 5 });
+  const summary = summarize(ref.results, ref.overall);
+  assert.deepEqual(summary.missions.map((m) => m.successes), Array(6).fill(5));
+  assert.deepEqual([summary.overall.successes, summary.overall.episodes, summary.overall.successRate], [30, 30, 1]);
+  assert.deepEqual(summary.overall.passK, [1, 1, 1, 1, 1]);
+  env.close();
 });
 
 test('toCsv: every k from 1 to N, one row per mission and the overall average, quoted where needed, rounded to 4 decimals', () => {
   const summary = summarize([
-    { task: 'a', scores: [0.98, 0.3, 0.98], success: [true, false, true] },
-    { task: 'b', scores: [0.98, 0.98, 0.98], success: [true, true, true] },
-  ]);
+    { task: 'a', scores: [0.98, 0.3, 0.98], success: [true, false, true], stats: stats(3, 2, 0.7533, 0.6667) },
+    { task: 'b', scores: [0.98, 0.98, 0.98], success: [true, true, true], stats: stats(3, 3, 0.98, 1) },
+  ], stats(6, 5, 0.8667, 0.8333));
   const csv = toCsv(summary, (t) => (t === 'a' ? 'Mission "A", first' : 'B'));
   const lines = csv.trimEnd().split('\n');
   assert.equal(lines.length, 4);
@@ -115,7 +146,7 @@ test('toCsv: every k from 1 to N, one row per mission and the overall average, q
   assert.equal(lines[1], 'a,"Mission ""A"", first",3,2,0.7533,0.6667,0.6667,0.3333,0');
   assert.equal(lines[2], 'b,B,3,3,0.98,1,1,1,1');
   const overall = lines[3].split(',');
-  assert.deepEqual(overall.slice(0, 4), ['overall', 'Overall (average over missions)', '6', '5']);
+  assert.deepEqual(overall.slice(0, 6), ['overall', 'Overall (average over missions)', '6', '5', '0.8667', '0.8333']);
   assert.equal(Number(overall[8]), (0 + 1) / 2, 'pass^3 averaged over missions');
   assert.ok(csv.endsWith('\n'));
 });

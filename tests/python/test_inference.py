@@ -47,6 +47,27 @@ def run(args, env=None, timeout=60):
                           env=env if env is not None else base_env(), timeout=timeout)
 
 
+def summary_table(stderr):
+    """The final table on stderr: {task or "overall": (episodes, mean score, success)} as printed, and the overall line."""
+    rows = {}
+    overall_line = ""
+    lines = stderr.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.split()[:2] == ["task", "episodes"]) + 1
+    for line in lines[start:]:
+        parts = line.split()
+        rows[parts[0]] = (int(parts[1]), parts[2], parts[3])
+        if parts[0] == "overall":
+            overall_line = line
+            break
+    return rows, overall_line
+
+
+def engine_stats(request):
+    """The engine's answer to one request line, through the command-line program."""
+    out = subprocess.run([str(CLI)], input=json.dumps(request) + "\n", capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
 def parse_episodes(test, stdout):
     """Checks every stdout line against the format; returns one dict per episode."""
     episodes = []
@@ -222,6 +243,22 @@ class OfflineTest(unittest.TestCase):
             self.assertEqual(e["model"], "policy:random")
             self.assertGreaterEqual(len(e["steps"]), 1)
             self.assertLessEqual(len(e["steps"]), 10)
+
+    def test_summary_is_the_engines_stats(self):
+        """The table is the engine's aggregate: the same figures as its evaluate op over the same seeds
+        (the random policy played step by step through act is the one evaluate plays)."""
+        tasks = ["digital_refund", "billing_receipt"]
+        r = run(["--policy", "random", "--tasks", ",".join(tasks), "--seeds", "0-29"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows, _ = summary_table(r.stderr)
+        expected = engine_stats({"op": "evaluate", "policy": "random", "tasks": tasks, "seeds": 30, "stats": True})
+        self.assertEqual(list(rows), tasks + ["overall"])
+        for result in expected["results"]:
+            st = result["stats"]
+            self.assertEqual(rows[result["task"]], (30, f"{st['mean_score']:.2f}", f"{st['success_rate']:.0%}"))
+        o = expected["overall"]
+        self.assertEqual(rows["overall"], (60, f"{o['mean_score']:.2f}", f"{o['success_rate']:.0%}"))
+        self.assertEqual(o["successes"], 2)  # digital_refund seeds 5 and 10: chance escalations that hold
 
     def test_trajectories(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -457,6 +494,11 @@ class LLMTest(unittest.TestCase):
         self.assertIn("timed out", r.stderr)
         self.assertTrue(second["success"])
         self.assertEqual(len(self.server.requests), 1 + tries + len(self.billing1))
+        # The engine counts the episode that ended; the summary says the other did not.
+        rows, overall = summary_table(r.stderr)
+        self.assertEqual(rows["billing_receipt"], (1, f"{second['score']:.2f}", "100%"))
+        self.assertIn("(1 episode(s) ended with an error)", overall)
+        self.assertIn("(1 episode(s) did not end and are not counted)", overall)
 
     def test_non_retryable_error_ends_episode(self):
         r, episodes = self.play([status(401)], ["--tasks", "billing_receipt", "--backoff", "0.01"])

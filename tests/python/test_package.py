@@ -65,6 +65,38 @@ class SupportEnvTest(unittest.TestCase):
                 self.assertEqual(len(set(results)), 1, (action, results))
                 if envs[0].done:
                     break
+        # The extension's own step records finished episodes in the engine's stats as the protocol does.
+        stats = [json.dumps(e.stats()) for e in envs]
+        self.assertEqual(len(set(stats)), 1, stats)
+        self.assertGreater(envs[0].stats()["overall"]["episodes"], 100)
+
+    def test_stats_every_backend(self):
+        """The engine's figures for the episodes an environment finished: exact for the reference policy."""
+        for backend in BACKENDS:
+            with self.subTest(backend=backend), SupportEnv(backend=backend) as env:
+                self.assertEqual(env.stats()["overall"]["episodes"], 0)
+                self.assertIsNone(env.stats()["overall"]["mean_score"])
+                for task in env.task_ids():
+                    for seed in range(2):
+                        env.reset(seed=seed, options={"task": task})
+                        while not env.done:
+                            env.step(env.act("reference"))
+                env.reset(seed=0, options={"task": "vip_outage"})   # not finished: not counted
+                env.step(CLASSIFY)
+                stats = env.stats()
+                self.assertEqual([r["task"] for r in stats["results"]], env.task_ids())
+                for r in stats["results"]:
+                    st = r["stats"]
+                    vague = r["task"] == "vague_complaint"
+                    self.assertEqual((st["episodes"], st["successes"], st["success_rate"]), (2, 2, 1), r)
+                    self.assertEqual((st["mean_score"], st["mean_steps"]), (0.99, 4) if vague else (0.98, 3), r)
+                overall = stats["overall"]
+                self.assertEqual((overall["episodes"], overall["successes"], overall["invalid_actions"]), (12, 12, 0))
+                self.assertEqual(overall["outcomes"], {"resolved": 10, "escalated": 2, "customer_left": 0, "step_limit": 0})
+                self.assertEqual(env.stats(clear=True), stats)
+                self.assertEqual(env.stats()["overall"]["episodes"], 0)
+                with self.assertRaises(TypeError):
+                    env.stats(clear="yes")
 
     def test_missions_in_order_and_constructor_defaults(self):
         env = SupportEnv(seed=2)

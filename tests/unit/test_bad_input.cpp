@@ -109,18 +109,18 @@ TEST_CASE("bad input: missing or mistyped op", "[bad_input]") {
   Playing p;
   for (const char* line : {"{}", "{\"task\":\"billing_receipt\"}", "{\"op\":5}", "{\"op\":null}", "{\"op\":[\"step\"]}"}) {
     INFO("line: " << line);
-    CHECK(p.Refused(line) == "request needs \"op\": one of tasks, spec, reset, step, state, act, evaluate, load_scenarios");
+    CHECK(p.Refused(line) == "request needs \"op\": one of tasks, spec, reset, step, state, act, evaluate, stats, load_scenarios");
   }
 }
 
 TEST_CASE("bad input: unknown op names it and lists the ops", "[bad_input]") {
   Playing p;
-  CHECK(p.Refused(R"({"op":"fly"})") == "unknown op \"fly\"; ops are: tasks, spec, reset, step, state, act, evaluate, load_scenarios");
+  CHECK(p.Refused(R"({"op":"fly"})") == "unknown op \"fly\"; ops are: tasks, spec, reset, step, state, act, evaluate, stats, load_scenarios");
   CHECK(Has(p.Refused(R"({"op":"STEP"})"), "\"STEP\""));
   // A long unknown op is quoted only in part.
   std::string err = p.Refused(json{{"op", std::string(500, 'x')}}.dump());
   CHECK(err.size() < 200);
-  CHECK(Has(err, "ops are: tasks, spec, reset, step, state, act, evaluate, load_scenarios"));
+  CHECK(Has(err, "ops are: tasks, spec, reset, step, state, act, evaluate, stats, load_scenarios"));
 }
 
 TEST_CASE("bad input: step before reset", "[bad_input]") {
@@ -419,7 +419,7 @@ TEST_CASE("bad input: deeply nested arrays", "[bad_input]") {
   std::string deep_objects;
   for (int i = 0; i < 10000; ++i) deep_objects += "{\"a\":";
   deep_objects += "1" + std::string(10000, '}');
-  CHECK(p.Refused(deep_objects) == "request needs \"op\": one of tasks, spec, reset, step, state, act, evaluate, load_scenarios");
+  CHECK(p.Refused(deep_objects) == "request needs \"op\": one of tasks, spec, reset, step, state, act, evaluate, stats, load_scenarios");
   CHECK(p.Refused(std::string(10000, '[')) == "request is not valid JSON");
   p.FinishesWell();
 }

@@ -222,6 +222,88 @@ TEST_CASE("protocol evaluate: per-task scores, successes and steps, and leaves t
   CHECK(c.Call(R"({"op":"evaluate","policy":"reference","seeds":2,"first_seed":-1})")["ok"] == false);
 }
 
+TEST_CASE("protocol evaluate: \"stats\":true adds each task's aggregated figures and the overall", "[policy][protocol][stats]") {
+  Client c;
+  // The reference policy wins every mission: its success count is its episode count.
+  json ref = c.Call(R"({"op":"evaluate","policy":"reference","seeds":8,"stats":true})");
+  REQUIRE(ref["ok"] == true);
+  REQUIRE(ref["results"].size() == 6);
+  for (const json& r : ref["results"]) {
+    INFO(r["task"]);
+    const json& st = r["stats"];
+    CHECK(st["episodes"] == 8);
+    CHECK(st["successes"] == 8);
+    CHECK(st["success_rate"] == 1);
+    CHECK(st["invalid_actions"] == 0);
+    const bool asks = r["task"] == "vague_complaint";
+    CHECK(ToCents(st["mean_score"]) == (asks ? 99 : 98));
+    CHECK(ToCents(st["total_score"]) == (asks ? 792 : 784));
+    CHECK(st["mean_steps"] == (asks ? 4 : 3));
+    CHECK(st["total_steps"] == (asks ? 32 : 24));
+    const bool escalates = r["task"] == "digital_refund";
+    CHECK(st["outcomes"] == json{{"resolved", escalates ? 0 : 8}, {"escalated", escalates ? 8 : 0},
+                                 {"customer_left", 0}, {"step_limit", 0}});
+  }
+  CHECK(ref["overall"] == json::parse(R"({"episodes":48,"successes":48,"success_rate":1,"mean_score":0.9817,"total_score":47.12,)"
+                                      R"("mean_steps":3.1667,"total_steps":152,"invalid_actions":0,)"
+                                      R"("outcomes":{"resolved":40,"escalated":8,"customer_left":0,"step_limit":0}})"));
+
+  // The random policy's figures are fixed by its seeds (0-99), and agree with the per-episode arrays.
+  json rnd = c.Call(R"({"op":"evaluate","policy":"random","seeds":100,"stats":true})");
+  REQUIRE(rnd["ok"] == true);
+  const json& refund = rnd["results"][2];
+  REQUIRE(refund["task"] == "digital_refund");
+  CHECK(refund["stats"] == json::parse(R"({"episodes":100,"successes":8,"success_rate":0.08,"mean_score":0.2162,"total_score":21.62,)"
+                                       R"("mean_steps":2.3,"total_steps":230,"invalid_actions":50,)"
+                                       R"("outcomes":{"resolved":46,"escalated":54,"customer_left":0,"step_limit":0}})"));
+  CHECK(rnd["overall"] == json::parse(R"({"episodes":600,"successes":8,"success_rate":0.0133,"mean_score":0.1555,"total_score":93.28,)"
+                                      R"("mean_steps":2.3,"total_steps":1380,"invalid_actions":300,)"
+                                      R"("outcomes":{"resolved":276,"escalated":324,"customer_left":0,"step_limit":0}})"));
+  for (const json& r : rnd["results"]) {
+    INFO(r["task"]);
+    Cents total = 0;
+    int successes = 0, steps = 0;
+    for (std::size_t k = 0; k < r["scores"].size(); ++k) {
+      total += ToCents(r["scores"][k]);
+      successes += r["success"][k] == true ? 1 : 0;
+      steps += r["steps"][k].get<int>();
+    }
+    CHECK(ToCents(r["stats"]["total_score"]) == total);
+    CHECK(r["stats"]["successes"] == successes);
+    CHECK(r["stats"]["total_steps"] == steps);
+    const json& o = r["stats"]["outcomes"];
+    CHECK(o["resolved"].get<int>() + o["escalated"].get<int>() + o["customer_left"].get<int>() + o["step_limit"].get<int>() == 100);
+  }
+
+  // Without "stats" (or with false) the response is as before: the arrays only.
+  json plain = c.Call(R"({"op":"evaluate","policy":"random","seeds":2})");
+  CHECK_FALSE(plain["results"][0].contains("stats"));
+  CHECK_FALSE(plain.contains("overall"));
+  CHECK(c.Raw(R"({"op":"evaluate","policy":"random","seeds":2,"stats":false,"record":null})") ==
+        c.Raw(R"({"op":"evaluate","policy":"random","seeds":2})"));
+  // Bad flags.
+  CHECK(c.Call(R"({"op":"evaluate","policy":"random","seeds":2,"stats":"yes"})")["error"] ==
+        "\"stats\" must be true or false, not a string");
+  CHECK(c.Call(R"({"op":"evaluate","policy":"random","seeds":2,"record":1})")["error"] ==
+        "\"record\" must be true or false, not a number");
+}
+
+TEST_CASE("protocol evaluate: \"record\":true adds its episodes to the session's stats, otherwise they stay out", "[policy][protocol][stats]") {
+  Client c;
+  c.Call(R"({"op":"evaluate","policy":"reference","seeds":5})");
+  c.Call(R"({"op":"evaluate","policy":"reference","seeds":5,"stats":true})");
+  CHECK(c.Call(R"({"op":"stats"})")["overall"]["episodes"] == 0);
+  // Two calls recorded add up, as one call over all their seeds would.
+  c.Call(R"({"op":"evaluate","policy":"random","tasks":["digital_refund"],"seeds":60,"record":true})");
+  c.Call(R"({"op":"evaluate","policy":"random","tasks":["digital_refund"],"seeds":40,"first_seed":60,"record":true})");
+  json st = c.Call(R"({"op":"stats"})");
+  json once = c.Call(R"({"op":"evaluate","policy":"random","tasks":["digital_refund"],"seeds":100,"stats":true})");
+  CHECK(st["results"][2]["task"] == "digital_refund");
+  CHECK(st["results"][2]["stats"] == once["results"][0]["stats"]);
+  CHECK(st["overall"] == once["overall"]);
+  CHECK(st["results"][0]["stats"]["episodes"] == 0);
+}
+
 TEST_CASE("protocol load_scenarios: a pack replaces the missions until builtin is restored", "[protocol][scenarios]") {
   Client c;
   c.Reset("billing_receipt", 0);

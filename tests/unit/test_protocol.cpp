@@ -438,3 +438,133 @@ TEST_CASE("protocol: the reset fast path answers exactly as the full JSON parser
     CHECK(fast.Raw(R"({"op":"state"})") == full.Raw(R"({"op":"state"})"));
   }
 }
+
+// ------------------------------------------------------------------ stats op
+
+namespace {
+
+// One task's figures from a stats response.
+const json& TaskStats(const json& response, const std::string& task) {
+  for (const json& r : response["results"]) {
+    if (r["task"] == task) return r["stats"];
+  }
+  FAIL("no stats for " << task);
+  return response;
+}
+
+}  // namespace
+
+TEST_CASE("protocol stats: the session's finished episodes per task and overall, each counted once", "[protocol][stats]") {
+  Client c;
+  // Before any episode: every task listed in order, zero episodes, means null.
+  json empty = c.Call(R"({"op":"stats"})");
+  REQUIRE(empty["ok"] == true);
+  REQUIRE(empty["results"].size() == 6);
+  for (std::size_t i = 0; i < 6; ++i) CHECK(empty["results"][i]["task"] == TaskIds()[i]);
+  CHECK(empty["overall"] == json::parse(R"({"episodes":0,"successes":0,"success_rate":null,"mean_score":null,"total_score":0,)"
+                                        R"("mean_steps":null,"total_steps":0,"invalid_actions":0,)"
+                                        R"("outcomes":{"resolved":0,"escalated":0,"customer_left":0,"step_limit":0}})"));
+
+  // 1. billing_receipt won with one invalid action on the way (0.93, 3 steps).
+  c.Reset("billing_receipt", 0);
+  c.Step({{"action_type", "classify_issue"}, {"category_guess", "Billing"}});
+  c.Step({{"action_type", "check_logs"}});
+  json won = c.Step({{"action_type", "resolve_ticket"}, {"message_to_customer", ScriptOf("billing_receipt").message}});
+  REQUIRE(won["observation"]["success"] == true);
+  // A step after the end is refused and counts nothing; so does state.
+  CHECK(c.Step({{"action_type", "escalate_to_human"}})["ok"] == false);
+  c.State();
+  // 2. An episode abandoned by a reset is not finished: not counted.
+  c.Reset("vip_outage", 0);
+  c.Step({{"action_type", "classify_issue"}, {"category_guess", "Billing"}});
+  // 3. vip_outage: the customer leaves after a second question (0.01, 2 steps).
+  c.Reset("vip_outage", 1);
+  c.Step({{"action_type", "ask_clarifying_question"}, {"message_to_customer", "Which browser?"}});
+  json left = c.Step({{"action_type", "ask_clarifying_question"}, {"message_to_customer", "Which team?"}});
+  REQUIRE(left["observation"]["outcome"] == "customer_left");
+  // 4. digital_refund escalated at once: the right action, a requirement unmet (0.30, 1 step).
+  c.Reset("digital_refund", 2);
+  c.Step({{"action_type", "escalate_to_human"}});
+
+  json st = c.Call(R"({"op":"stats"})");
+  REQUIRE(st["ok"] == true);
+  CHECK(TaskStats(st, "billing_receipt") == json::parse(R"({"episodes":1,"successes":1,"success_rate":1,"mean_score":0.93,)"
+                                                        R"("total_score":0.93,"mean_steps":3,"total_steps":3,"invalid_actions":1,)"
+                                                        R"("outcomes":{"resolved":1,"escalated":0,"customer_left":0,"step_limit":0}})"));
+  CHECK(TaskStats(st, "vip_outage")["episodes"] == 1);
+  CHECK(TaskStats(st, "vip_outage")["outcomes"]["customer_left"] == 1);
+  CHECK(ToCents(TaskStats(st, "vip_outage")["total_score"]) == 1);
+  CHECK(ToCents(TaskStats(st, "digital_refund")["mean_score"]) == 30);
+  CHECK(TaskStats(st, "dashboard_404")["episodes"] == 0);
+  CHECK(TaskStats(st, "dashboard_404")["mean_score"].is_null());
+  CHECK(st["overall"] == json::parse(R"({"episodes":3,"successes":1,"success_rate":0.3333,"mean_score":0.4133,"total_score":1.24,)"
+                                     R"("mean_steps":2,"total_steps":6,"invalid_actions":1,)"
+                                     R"("outcomes":{"resolved":1,"escalated":1,"customer_left":1,"step_limit":0}})"));
+  // Reading does not clear; clear answers with the figures, then empties them.
+  CHECK(c.Call(R"({"op":"stats"})") == st);
+  CHECK(c.Call(R"({"op":"stats","clear":true})") == st);
+  CHECK(c.Call(R"({"op":"stats"})") == empty);
+  CHECK(c.Call(R"({"op":"stats","clear":false})") == empty);
+  CHECK(c.Call(R"({"op":"stats","clear":null})") == empty);
+  // The step limit: ten actions without a terminal one.
+  c.Reset("dashboard_404", 0);
+  for (int i = 0; i < 10; ++i) c.Step({{"action_type", "classify_issue"}, {"category_guess", "Technical"}});
+  CHECK(c.Call(R"({"op":"stats"})")["overall"]["outcomes"]["step_limit"] == 1);
+}
+
+TEST_CASE("protocol stats: bad input is refused and changes nothing", "[protocol][stats][bad_input]") {
+  Client c;
+  c.Reset("digital_refund", 0);
+  c.Step({{"action_type", "escalate_to_human"}});
+  const std::string before = c.Raw(R"({"op":"stats"})");
+  CHECK(c.Call(R"({"op":"stats","clear":"yes"})")["error"] == "\"clear\" must be true or false, not a string");
+  CHECK(c.Call(R"({"op":"stats","clear":1})")["error"] == "\"clear\" must be true or false, not a number");
+  CHECK(c.Call(R"({"op":"stats","clear":[true]})")["error"] == "\"clear\" must be true or false, not an array");
+  CHECK(c.Raw(R"({"op":"stats"})") == before);
+  CHECK(c.Call(R"({"op":"stats","extra":1})")["ok"] == true);   // extra fields are ignored, as elsewhere
+}
+
+TEST_CASE("protocol stats: the fast path and the full parser record the same episodes", "[protocol][stats]") {
+  Client fast, full;
+  full.probe.fast_path = false;
+  auto step = [](const json& action) { return json{{"op", "step"}, {"action", action}}.dump(); };
+  for (Client* c : {&fast, &full}) {
+    for (const Script& s : Scripts()) {
+      c->Raw(json{{"op", "reset"}, {"task", s.task}, {"seed", 3}}.dump());
+      c->Raw(step({{"action_type", "classify_issue"}, {"category_guess", std::string(WireName(s.category))}}));
+      c->Raw(step({{"action_type", "search_kb"}, {"search_query", s.query}}));
+      c->Raw(R"({"op":"step","action":{"action_type":"fly"}})");
+      c->Raw(step({{"action_type", std::string(WireName(s.terminal))}, {"message_to_customer", s.message}}));
+    }
+  }
+  CHECK(fast.probe.fast_steps_served > 0u);
+  const std::string a = fast.Raw(R"({"op":"stats"})");
+  CHECK(a == full.Raw(R"({"op":"stats"})"));
+  CHECK(json::parse(a)["overall"]["episodes"] == 6);
+  CHECK(json::parse(a)["overall"]["invalid_actions"] == 6);
+}
+
+TEST_CASE("protocol stats: load_scenarios starts them over, per task of the new set", "[protocol][stats][scenarios]") {
+  Client c;
+  c.Reset("digital_refund", 0);
+  c.Step({{"action_type", "escalate_to_human"}});
+  REQUIRE(c.Call(R"({"op":"stats"})")["overall"]["episodes"] == 1);
+  json pack = json::array();
+  for (const SourceFile& f : Scenarios_Embedded()) {
+    if (f.name.rfind("missions/", 0) == 0 && f.name.find("vip_outage") == std::string::npos) continue;
+    pack.push_back({{"name", f.name}, {"text", f.text}});
+  }
+  REQUIRE(c.Send(json{{"op", "load_scenarios"}, {"files", pack}})["ok"] == true);
+  json st = c.Call(R"({"op":"stats"})");
+  REQUIRE(st["results"].size() == 1);
+  CHECK(st["results"][0]["task"] == "vip_outage");
+  CHECK(st["overall"]["episodes"] == 0);
+  // A broken pack changes nothing, stats included.
+  c.Reset("vip_outage", 0);
+  c.Step({{"action_type", "escalate_to_human"}});
+  c.Call(R"({"op":"load_scenarios","files":[{"name":"missions/x.json","text":"{}"}]})");
+  CHECK(c.Call(R"({"op":"stats"})")["overall"]["episodes"] == 1);
+  REQUIRE(c.Call(R"({"op":"load_scenarios","builtin":true})")["ok"] == true);
+  CHECK(c.Call(R"({"op":"stats"})")["results"].size() == 6);
+  CHECK(c.Call(R"({"op":"stats"})")["overall"]["episodes"] == 0);
+}

@@ -1,8 +1,9 @@
-// The Evaluation Lab: a policy over chosen missions × N seeds. Built-in
-// policies run inside the engine (env.evaluate, in chunks so the progress bar
-// moves); the LLM agent plays episode by episode on its own environment,
+// The Evaluation Lab: a policy over chosen missions × N seeds, on the Lab's own
+// environment. Built-in policies run inside the engine (env.evaluate, in
+// chunks so the progress bar moves); the LLM agent plays episode by episode,
 // through the episode loop the demo's player uses too (agent-loop.js). The
-// engine scores every episode; metrics.js aggregates; this draws the summary,
+// engine scores every episode and aggregates the run (its stats, cleared when
+// a run starts and read when it ends); metrics.js adds pass^k; this draws the summary,
 // SVG charts (axes, values on hover and focus, series told apart by colour,
 // dash and marker), the table and the failed seeds. Every finished run is
 // saved in this browser; two saved runs compare side by side, and a failed
@@ -40,9 +41,30 @@ function svg(tag, attrs = {}, ...children) {
 }
 
 // ── Saved runs (localStorage) ─────────────────────────────────────────
-/** A run as saved: scores in hundredths, successes as a 0/1 string. */
-const pack = (run) => ({ ...run, results: run.results.map(({ task, scores, success }) => ({ task, scores: scores.map((s) => Math.round(s * 100)), success: success.map((x) => (x ? 1 : 0)).join('') })) });
-const unpack = (run) => ({ ...run, results: run.results.map(({ task, scores, success }) => ({ task, scores: scores.map((s) => s / 100), success: [...success].map((c) => c === '1') })) });
+/** A run as saved: scores in hundredths, successes as a 0/1 string, the engine's stats as they came. */
+const pack = (run) => ({ ...run, results: run.results.map(({ task, scores, success, stats }) => ({ task, scores: scores.map((s) => Math.round(s * 100)), success: success.map((x) => (x ? 1 : 0)).join(''), stats })) });
+const unpack = (run) => legacyStats({ ...run, results: run.results.map(({ task, scores, success, stats }) => ({ task, scores: scores.map((s) => s / 100), success: [...success].map((c) => c === '1'), stats })) });
+
+/**
+ * Runs saved before the engine reported its stats have only their episodes:
+ * their figures are counted from those once, here, as the engine would
+ * (episodes, successes, rates and means to 4 decimals). Newer runs keep the engine's.
+ */
+function legacyStats(run) {
+  if (run.overall && run.results.every((r) => r.stats)) return run;
+  const round4 = (v) => Math.round(v * 1e4) / 1e4;
+  const count = (scores, success) => {
+    const cents = scores.reduce((sum, s) => sum + Math.round(s * 100), 0);
+    const c = success.filter(Boolean).length;
+    const n = success.length;
+    return { episodes: n, successes: c, success_rate: n ? round4(c / n) : null, mean_score: n ? round4(cents / 100 / n) : null };
+  };
+  return {
+    ...run,
+    results: run.results.map((r) => ({ ...r, stats: count(r.scores, r.success) })),
+    overall: count(run.results.flatMap((r) => r.scores), run.results.flatMap((r) => r.success)),
+  };
+}
 
 function loadRuns() {
   try {
@@ -66,7 +88,7 @@ function saveRuns(runs) {
 const runLabel = (run) => `#${run.number} · ${POLICY[run.policy]}${run.policy === 'llm' ? ` (${run.model}, ${run.feedback ? 'rewards shown' : 'blind'})` : ''}`
   + ` · ${plural(run.results.length, 'mission')} × ${num(run.n)} from seed ${num(run.first)}${run.pack ? ` · pack ${run.pack}` : ''}`;
 
-export function initLab({ env, spec, createEnv, player }) {
+export function initLab({ spec, createEnv, player }) {
   const ui = byTestId(['lab', 'lab-form', 'lab-mission-list', 'lab-all', 'lab-none', 'lab-policy', 'lab-seeds',
     'lab-first-seed', 'lab-llm-note', 'lab-llm-text', 'lab-llm-setup', 'lab-run', 'lab-cancel', 'lab-progress',
     'lab-progress-text', 'lab-status', 'lab-error', 'lab-results', 'lab-summary', 'lab-chart', 'lab-table',
@@ -141,15 +163,19 @@ export function initLab({ env, spec, createEnv, player }) {
     ui['lab-progress-text'].textContent = `${num(done)} / ${num(total)} episodes${detail}`;
   }
 
-  /** Built-in policies: env.evaluate, CHUNK seeds per mission per call, yielding so the page stays live. */
+  /**
+   * Built-in policies: env.evaluate, CHUNK seeds per mission per call, yielding so the page stays
+   * live; each call adds its episodes to the Lab environment's stats (record), which the run reads at the end.
+   */
   async function runBuiltIn({ policy, ids, n, first, signal }) {
+    const own = await ownEnv();
     const results = ids.map((task) => ({ task, scores: [], success: [], steps: [] }));
     let done = 0;
     let slice = performance.now();
     for (let offset = 0; offset < n; offset += CHUNK) {
       for (const r of results) {
         const seeds = Math.min(CHUNK, n - offset);
-        const [part] = env.evaluate({ policy, tasks: [r.task], seeds, firstSeed: first + offset }).results;
+        const [part] = own.evaluate({ policy, tasks: [r.task], seeds, firstSeed: first + offset, record: true }).results;
         r.scores.push(...part.scores);
         r.success.push(...part.success);
         r.steps.push(...part.steps);
@@ -163,6 +189,13 @@ export function initLab({ env, spec, createEnv, player }) {
       }
     }
     return { results, failed: {} };
+  }
+
+  /** The engine's figures of the run just played on the Lab's environment: each result's stats, and the overall. */
+  function withStats(results) {
+    const { results: perTask, overall } = labEnv.stats();
+    const byTask = new Map(perTask.map((r) => [r.task, r.stats]));
+    return { results: results.map((r) => ({ ...r, stats: byTask.get(r.task) })), overall };
   }
 
   /** The LLM agent: episodes one by one through the shared episode loop, all in one feedback mode; a failed episode's actions are kept. */
@@ -225,7 +258,10 @@ export function initLab({ env, spec, createEnv, player }) {
     progress(0, n * ids.length);
     const started = performance.now();
     try {
-      const { results, failed } = policy === 'llm' ? await runLlm({ ids, n, first, signal, settings }) : await runBuiltIn({ policy, ids, n, first, signal });
+      (await ownEnv()).stats({ clear: true });  // the run's stats start from nothing
+      const played = policy === 'llm' ? await runLlm({ ids, n, first, signal, settings }) : await runBuiltIn({ policy, ids, n, first, signal });
+      const { failed } = played;
+      const { results, overall } = withStats(played.results);
       const seconds = (performance.now() - started) / 1000;
       progress(n * ids.length, n * ids.length);
       const titles = Object.fromEntries(tasks.map((t, i) => [t.id, `${pad2(i + 1)} ${t.title}`]));
@@ -238,7 +274,7 @@ export function initLab({ env, spec, createEnv, player }) {
         model: policy === 'llm' ? settings.model.trim() : null,
         base: policy === 'llm' ? settings.base.trim() : null,
         pack: store.get('tasks').pack?.name ?? null,
-        titles, results: results.map(({ task, scores, success }) => ({ task, scores, success })), failed,
+        titles, results: results.map(({ task, scores, success, stats }) => ({ task, scores, success, stats })), overall, failed,
       };
       runs = [saved, ...runs].slice(0, MAX_RUNS);
       const kept = saveRuns(runs);
@@ -272,7 +308,7 @@ export function initLab({ env, spec, createEnv, player }) {
   function show(saved) {
     const { results, policy, n, first, seconds, feedback } = saved;
     const title = new Map(Object.entries(saved.titles));
-    const { missions, overall } = summarize(results);
+    const { missions, overall } = summarize(results, saved.overall);
     const episodes = n * missions.length;
     shown = { saved, missions, overall, title };
     const took = seconds < 1 ? `${Math.max(1, Math.round(seconds * 1000))} ms` : `${seconds.toFixed(seconds < 10 ? 2 : 0)} s`;
@@ -392,7 +428,7 @@ export function initLab({ env, spec, createEnv, player }) {
     ui['lab-history-list'].replaceChildren(...runs.map((r) => {
       const when = new Date(r.when);
       const stamp = Number.isNaN(when.getTime()) ? '' : `${when.toLocaleDateString('en-CA')} ${when.toTimeString().slice(0, 5)}`;
-      const { overall } = summarize(r.results);
+      const { overall } = summarize(r.results, r.overall);
       const button = h('button', { class: 'link-button', type: 'button', 'data-testid': `lab-show-${r.number}` }, 'Show');
       button.addEventListener('click', () => {
         show(r);
@@ -420,8 +456,8 @@ export function initLab({ env, spec, createEnv, player }) {
       ui['lab-compare-note'].textContent = '';
       return;
     }
-    const sa = summarize(A.results);
-    const sb = summarize(B.results);
+    const sa = summarize(A.results, A.overall);
+    const sb = summarize(B.results, B.overall);
     const cmp = compareRuns(sa, sb);
     const titles = { ...A.titles, ...B.titles };
     const versions = A.env_version === B.env_version ? '' : ` They ran on different environment versions (${A.env_version}, ${B.env_version}): scores may not compare.`;

@@ -46,7 +46,7 @@ async function initExtras({ env, spec, demo }) {
   const [{ initPlayer }, { initTrajectory }, { initPacks }, { initLab }] = await Promise.all(
     ['./player.js', './trajectory.js', './packs.js', './lab.js'].map((module) => import(module)));
   const player = initPlayer({ env, spec, demo });
-  initLab({ env, spec, player, createEnv: createSupportEnv });
+  initLab({ spec, player, createEnv: createSupportEnv });
   initPacks({ env });
   initTrajectory({ spec, demo, player });
   document.documentElement.dataset.extras = 'ready';

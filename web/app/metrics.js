@@ -1,6 +1,7 @@
-// Evaluation metrics over the engine's raw results (pure functions, no DOM):
-// mean score, success rate and pass^k as τ-bench defines it. The engine decides
-// every score and success; this only aggregates them.
+// Evaluation metrics (pure functions, no DOM). The engine decides every score
+// and success and aggregates them itself (episodes, successes, success rate,
+// mean score: its stats, from env.evaluate() or env.stats()); this reads those
+// figures and adds pass^k as τ-bench defines it, from each mission's n and c.
 
 /**
  * pass^k for a task with n trials and c successes: the chance that k trials
@@ -30,8 +31,6 @@ export function passCurve(n, c) {
 
 export const mean = (values) => (values.length ? values.reduce((s, v) => s + v, 0) / values.length : 0);
 
-export const successRate = (flags) => mean(flags.map((f) => (f ? 1 : 0)));
-
 /** The k columns of a results table: every k up to 10, else 1, 2, 5, 10, 20, 50, … and n. */
 export function tableKs(n) {
   if (n <= 10) return Array.from({ length: n }, (_, i) => i + 1);
@@ -40,26 +39,41 @@ export function tableKs(n) {
   return [...ks, n];
 }
 
+// One mission's row (or the overall one, task null) from the engine's stats:
+// {episodes, successes, success_rate, mean_score, …}; the means are null
+// when no episode finished.
+const figures = (task, stats) => ({
+  task,
+  n: stats.episodes,
+  successes: stats.successes,
+  mean: stats.mean_score ?? 0,
+  successRate: stats.success_rate ?? 0,
+});
+
 /**
- * Per-mission and overall metrics from env.evaluate()'s results
- * [{task, scores[], success[]}]. Overall is the average over missions.
+ * Per-mission and overall metrics of a run. `results` are env.evaluate()-style
+ * [{task, scores[], success[], stats}], each with the engine's stats for its
+ * mission; `overall` is the engine's stats over the whole run (evaluate's or
+ * env.stats()'s `overall`). Episodes, successes, mean score and success rate
+ * are the engine's; pass^k comes from each mission's n and c, and the overall
+ * pass^k is its average over missions (τ-bench). Every mission of a run has
+ * the same N, so the engine's overall mean is also the average over missions.
  */
-export function summarize(results) {
-  const missions = results.map(({ task, scores, success }) => {
-    const n = success.length;
-    const c = success.filter(Boolean).length;
-    return { task, n, successes: c, mean: mean(scores), successRate: n ? c / n : 0, passK: n ? passCurve(n, c) : [] };
+export function summarize(results, overall) {
+  const missions = results.map(({ task, stats }) => {
+    const m = figures(task, stats);
+    return { ...m, passK: m.n ? passCurve(m.n, m.successes) : [] };
   });
   const n = Math.min(...missions.map((m) => m.n));
-  const overall = {
-    task: null,
-    n,
-    successes: missions.reduce((s, m) => s + m.successes, 0),
-    mean: mean(missions.map((m) => m.mean)),
-    successRate: mean(missions.map((m) => m.successRate)),
-    passK: Array.from({ length: Number.isFinite(n) ? n : 0 }, (_, i) => mean(missions.map((m) => m.passK[i]))),
+  return {
+    missions,
+    overall: {
+      ...figures(null, overall),
+      episodes: overall.episodes,
+      n,
+      passK: Array.from({ length: Number.isFinite(n) ? n : 0 }, (_, i) => mean(missions.map((m) => m.passK[i]))),
+    },
   };
-  return { missions, overall };
 }
 
 const csvCell = (value) => (/[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
@@ -85,7 +99,7 @@ export function toCsv({ missions, overall }, titleOf = (task) => task) {
   const header = ['mission', 'title', 'episodes', 'successes', 'mean_score', 'success_rate',
     ...Array.from({ length: n }, (_, i) => `pass^${i + 1}`)];
   const row = (m) => [m.task ?? 'overall', m.task === null ? 'Overall (average over missions)' : titleOf(m.task),
-    m.task === null ? missions.reduce((s, x) => s + x.n, 0) : m.n, m.successes, roundCsv(m.mean), roundCsv(m.successRate),
+    m.task === null ? m.episodes : m.n, m.successes, roundCsv(m.mean), roundCsv(m.successRate),
     ...m.passK.slice(0, n).map(roundCsv)];
   return [header, ...missions.map(row), row(overall)].map((cells) => cells.map((c) => csvCell(String(c))).join(',')).join('\n') + '\n';
 }

@@ -79,6 +79,7 @@ struct Episode {
   ConversationLine lines[kMaxConversationLines];
   int line_count = 0;
 
+  int invalid_actions = 0;                  // invalid actions this episode (each cost a step)
   bool has_error = false;                   // the last action was invalid
   std::string last_error;
   std::string reason;                       // reason of the last step

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "support_env/episode.h"
+#include "support_env/stats.h"
 
 namespace support_env {
 
@@ -51,7 +52,7 @@ struct EpisodeResult {
   int steps = 0;
 };
 
-/// Resets *ep to (mission, seed) and lets `kind` play it to the end.
-EpisodeResult Policy_PlayEpisode(PolicyKind kind, Episode* ep, int mission, std::uint64_t seed);
+/// Resets *ep to (mission, seed), lets `kind` play it to the end and adds it to *stats.
+EpisodeResult Policy_PlayEpisode(PolicyKind kind, Episode* ep, int mission, std::uint64_t seed, EpisodeStats* stats);
 
 }  // namespace support_env

@@ -53,6 +53,8 @@ constexpr int kSentimentCount = 4;
 
 /// How an episode ended; None while it runs.
 enum class Outcome : std::uint8_t { None, Resolved, Escalated, CustomerLeft, StepLimit };
+/// Outcome values, None included (arrays indexed by Outcome).
+constexpr int kOutcomeCount = 5;
 
 enum class Difficulty : std::uint8_t { Easy, Medium, Hard };
 enum class Tier : std::uint8_t { Standard, VIP };
