@@ -132,7 +132,8 @@ TEST_CASE("random policy: a low floor, deterministic in its seed", "[policy]") {
   PolicyStats st = Play(Embedded(), PolicyKind::Random, 1000);
   // Its floor is structural: §2.3 pays +0.30 for the right terminal action even
   // when requirements fail, a uniform pick of resolve vs escalate is right half
-  // the time, and 95% of random episodes reach a terminal action: about 0.143
+  // the time, and 99.6% of random episodes reach a terminal action (their
+  // questions ask nothing in words, so the customer never leaves): about 0.149
   // from the terminal alone. Chance successes add about 0.005; any first
   // classification (at least +0.01) and first question (+0.01) about 0.009.
   // Random letters for text keep search shaping near zero: measured 0.16.
