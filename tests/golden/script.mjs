@@ -103,4 +103,11 @@ export const PREAMBLE = [
   line({ op: 'spec' }),
   line({ op: 'evaluate', policy: 'reference', seeds: 8 }),
   line({ op: 'evaluate', policy: 'random', seeds: 8 }),
+  line({ op: 'evaluate', policy: 'random', seeds: 8, first_seed: 8, stats: true, record: true }),
+  line({ op: 'stats' }),
+  line({ op: 'stats', clear: true }),
+  line({ op: 'stats' }),
 ];
+
+/** After every episode: the session's stats, which recorded each episode a step ended. */
+export const EPILOGUE = [line({ op: 'stats' })];

@@ -16,7 +16,7 @@ import {
   CLI, REGENERATE, TRANSCRIPT, firstMismatch, readTranscript, responseLine, runCli, transcriptExists,
   variantRequests, variantsFromResponses,
 } from './transcript.mjs';
-import { PREAMBLE, SEEDS, TASKS, VARIANT_SEEDS, episodes } from './script.mjs';
+import { EPILOGUE, PREAMBLE, SEEDS, TASKS, VARIANT_SEEDS, episodes } from './script.mjs';
 
 const spec = JSON.parse(runCli(['{"op":"spec"}'])[0]).spec;
 const version = spec.env_version;
@@ -53,6 +53,7 @@ for (const task of TASKS) {
     for (const e of episodes(task, seed)) blocks.push({ title: `${task} seed ${seed}: ${e.title}`, requests: e.requests, hashed: seed !== 0 });
   }
 }
+blocks.push({ title: 'epilogue: the session\'s stats over every episode above', requests: EPILOGUE, hashed: false });
 const responses = runCli(blocks.flatMap((b) => b.requests));
 
 const out = [
