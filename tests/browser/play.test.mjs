@@ -148,6 +148,8 @@ test('limits: one step counter, steps and questions left, last-step notice, byte
 
   // A step's raw JSON, for people who build agents.
   await page.locator(`${tid('log-json-10')} summary`).click();
+  // The JSON is written when the details open (their toggle event comes a task later).
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.startsWith('{'), `${tid('log-json-10')} pre`);
   const raw = JSON.parse(await page.locator(`${tid('log-json-10')} pre`).innerText());
   assert.deepEqual(raw.action, { action_type: 'classify_issue', category_guess: 'Billing' });
   assert.equal(raw.response.observation.outcome, 'step_limit');
