@@ -82,4 +82,3 @@ export const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 export const fmt = (x) => (x == null ? '-' : Math.round(x).toLocaleString('en-US'));
-export const range = (xs) => (xs.length < 2 ? '' : ` (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`);

@@ -18,7 +18,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { EPISODES, fmt, loadWasm, median, nativeBench, range, wasmLayers, workload } from './common.mjs';
+import { EPISODES, fmt, loadWasm, median, nativeBench, wasmLayers, workload } from './common.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const seconds = Number(process.argv[2] ?? 1);
@@ -75,6 +75,8 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 modules.close();
 rmSync(tmp, { recursive: true });
+
+const range = (xs) => (xs.length < 2 ? '' : ` (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`);
 
 console.log(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores; Node ${process.version}`);
 console.log(`Workload: ${EPISODES} episodes (${first.steps_per_pass} steps; scripted plays succeeded ${first.scripted_success}); ` +
