@@ -101,9 +101,7 @@ std::vector<std::string> Workload_ToLines(const ScenarioSet& set, const std::vec
   return lines;
 }
 
-long long Workload_Play(const ScenarioSet& set, const std::vector<ScriptedEpisode>& work, Episode* ep,
-                        long long* reward_sum) {
-  (void)set;
+long long Workload_Play(const std::vector<ScriptedEpisode>& work, Episode* ep, long long* reward_sum) {
   long long steps = 0;
   for (const ScriptedEpisode& e : work) {
     Episode_Reset(ep, e.mission, e.seed);
