@@ -47,16 +47,16 @@ int main(int argc, char** argv) {
   Episode ep;
   Episode_Init(&ep, &set);
   long long checksum = 0;
-  long long steps = Workload_Play(set, work, &ep, &checksum);  // warm-up
+  long long steps = Workload_Play(work, &ep, &checksum);  // warm-up
   long long allocs_before = g_allocations;
   checksum = 0;
-  Workload_Play(set, work, &ep, &checksum);
+  Workload_Play(work, &ep, &checksum);
   double allocs_per_step = static_cast<double>(g_allocations - allocs_before) / static_cast<double>(steps);
   long long total_steps = 0;
   auto t0 = Clock::now();
   double elapsed = 0;
   while (elapsed < min_seconds) {
-    total_steps += Workload_Play(set, work, &ep, &checksum);
+    total_steps += Workload_Play(work, &ep, &checksum);
     elapsed = Seconds(t0, Clock::now());
   }
   double api_rate = static_cast<double>(total_steps) / elapsed;
@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < work.size(); i += 2) {
     long long dummy = 0;
     std::vector<ScriptedEpisode> one(work.begin() + static_cast<long>(i), work.begin() + static_cast<long>(i) + 1);
-    Workload_Play(set, one, &ep, &dummy);
+    Workload_Play(one, &ep, &dummy);
     ++scripted;
     scripted_success += ep.success ? 1 : 0;
   }

@@ -42,10 +42,10 @@ class Bench {
     Episode ep;
     Episode_Init(&ep, &scenarios_);
     long long checksum = 0, steps = 0;
-    Workload_Play(scenarios_, work, &ep, &checksum);  // warm-up
+    Workload_Play(work, &ep, &checksum);  // warm-up
     double start = emscripten_get_now(), elapsed = 0;
     while (elapsed < min_seconds * 1000.0) {
-      steps += Workload_Play(scenarios_, work, &ep, &checksum);
+      steps += Workload_Play(work, &ep, &checksum);
       elapsed = emscripten_get_now() - start;
     }
     return static_cast<double>(steps) / (elapsed / 1000.0);

@@ -13,55 +13,24 @@
 //
 //   node bench/run.mjs [seconds per measurement, default 1] [rounds, default 5]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { EPISODES, fmt, loadWasm, median, nativeBench, wasmLayers, workload } from './common.mjs';
+
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const seconds = Number(process.argv[2] ?? 1);
 const ROUNDS = Number(process.argv[3] ?? 5);
-const EPISODES = 6000;
-const SEED = 42;
 
-function nativeBench() {
-  const run = spawnSync(`${ROOT}build/native/support-env-bench`, [String(seconds)], { encoding: 'utf8' });
-  if (run.status !== 0) {
-    console.error(run.stderr || run.error?.message || 'support-env-bench failed');
-    process.exit(1);
-  }
-  return JSON.parse(run.stdout);
-}
-
-const { default: createSupportEnv } = await import(`${ROOT}dist/support-env.mjs`);
-const env = await createSupportEnv();
-// The benchmark's own WebAssembly module (bench/bench_wasm.cpp), built beside
-// the site's by the wasm preset and not shipped in dist/.
-const BENCH = `${ROOT}build/wasm/bench/support-env-bench`;
-const { default: createSupportEnvBench } = await import(`${BENCH}.mjs`);
-const benchModule = await createSupportEnvBench({ wasmBinary: readFileSync(`${BENCH}.wasm`) });
-const bench = new benchModule.Bench();
-if (bench.error()) {
-  console.error(`support-env-bench: ${bench.error()}`);
-  process.exit(1);
-}
-const lines = bench.workloadLines(EPISODES, SEED).split('\n').filter(Boolean);
-const stepLines = lines.filter((l) => l.startsWith('{"op":"step"')).length;
-const requests = lines.map((l) => JSON.parse(l));
-
-// Steps per second of fn (one pass over the workload), for at least `seconds`.
-function rate(fn) {
-  fn();  // warm-up
-  let steps = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  while (elapsed < seconds * 1000) {
-    fn();
-    steps += stepLines;
-    elapsed = performance.now() - start;
-  }
-  return steps / (elapsed / 1000);
-}
+// The site's module as users load it, and the benchmark's own WebAssembly
+// module (bench/bench_wasm.cpp), built beside the site's by the wasm preset
+// and not shipped in dist/.
+const modules = await loadWasm(`${ROOT}dist`, `${ROOT}build/wasm/bench/support-env-bench`);
+const work = workload(modules.bench);
+const { lines, stepLines } = work;
+const layers = wasmLayers(modules, work, seconds);
 
 // The native command-line program end to end: the workload's lines from a file
 // on stdin, responses to /dev/null; process start is included, and enough
@@ -84,37 +53,17 @@ function cliRate(nativeJsonRate) {
 
 const LAYERS = [
   // [name, native figure of a round, WebAssembly figure of a round]
-  ['C++ API (Episode_Step)',
-    (n) => n.cpp_api_steps_per_s,
-    // The same Workload_Play loop compiled to wasm.
-    () => bench.cppApi(EPISODES, SEED, seconds)],
-  ['JSON protocol (request line -> response line)',
-    (n) => n.json_steps_per_s,
-    // The native benchmark's Session_HandleLine loop compiled to wasm: exactly the same work.
-    () => bench.jsonProtocol(EPISODES, SEED, seconds)],
-  ['JSON protocol through the JS API (env.request(line), JS strings)',
-    (n) => n.json_steps_per_s,
-    // The same lines sent with env.request(): adds what only JS pays, UTF-8
-    // encoding into the module's memory and decoding each response to a JS string.
-    () => rate(() => { for (const l of lines) env.request(l); })],
-  ['JS objects (env.step(action) -> object)',
-    null,
-    // env.reset()/env.step() as agents call them: JSON.stringify and JSON.parse around each request.
-    () => rate(() => {
-      for (const r of requests) {
-        if (r.op === 'reset') env.reset(r);
-        else { try { env.step(r.action); } catch { /* steps after the end */ } }
-      }
-    })],
-  ['command-line program through a pipe (support-env < file)',
-    (n) => cliRate(n.json_steps_per_s),
-    null],
+  ['C++ API (Episode_Step)', (n) => n.cpp_api_steps_per_s, layers.cppApi],
+  ['JSON protocol (request line -> response line)', (n) => n.json_steps_per_s, layers.json],
+  ['JSON protocol through the JS API (env.request(line), JS strings)', (n) => n.json_steps_per_s, layers.jsStrings],
+  ['JS objects (env.step(action) -> object)', null, layers.jsObjects],
+  ['command-line program through a pipe (support-env < file)', (n) => cliRate(n.json_steps_per_s), null],
 ];
 
 const samples = LAYERS.map(() => ({ native: [], wasm: [], ratio: [] }));
 let first = null;
 for (let round = 0; round < ROUNDS; round++) {
-  const n = nativeBench();
+  const n = nativeBench(`${ROOT}build/native/support-env-bench`, seconds);
   first ??= n;
   LAYERS.forEach(([, nativeOf, wasmOf], i) => {
     const nat = nativeOf?.(n);
@@ -124,16 +73,9 @@ for (let round = 0; round < ROUNDS; round++) {
     if (nat != null && wasm != null) samples[i].ratio.push(wasm / nat);
   });
 }
-env.close();
-bench.delete();
+modules.close();
 rmSync(tmp, { recursive: true });
 
-const median = (xs) => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmt = (x) => (x == null ? '-' : Math.round(x).toLocaleString('en-US'));
 const range = (xs) => (xs.length < 2 ? '' : ` (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`);
 
 console.log(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores; Node ${process.version}`);

@@ -87,11 +87,11 @@ std::vector<std::string> Workload_ToLines(const ScenarioSet& set, const std::vec
       if (a.invalid) {
         s += "\"check_logs\"}}";  // not one of the five actions
       } else {
-        Json_String(&s, ActionType_Name(a.action.type));
+        Json_String(&s, WireName(a.action.type));
         s += ",\"";
         s += ActionType_Field(a.action.type);
         s += "\":";
-        if (a.action.type == ActionType::ClassifyIssue) Json_String(&s, Category_Name(a.action.category));
+        if (a.action.type == ActionType::ClassifyIssue) Json_String(&s, WireName(a.action.category));
         else Json_String(&s, a.text);
         s += "}}";
       }
@@ -101,9 +101,7 @@ std::vector<std::string> Workload_ToLines(const ScenarioSet& set, const std::vec
   return lines;
 }
 
-long long Workload_Play(const ScenarioSet& set, const std::vector<ScriptedEpisode>& work, Episode* ep,
-                        long long* reward_sum) {
-  (void)set;
+long long Workload_Play(const std::vector<ScriptedEpisode>& work, Episode* ep, long long* reward_sum) {
   long long steps = 0;
   for (const ScriptedEpisode& e : work) {
     Episode_Reset(ep, e.mission, e.seed);

@@ -30,9 +30,8 @@ std::vector<ScriptedEpisode> Workload_Make(const ScenarioSet& set, int episodes,
 /// The same workload as protocol request lines (reset, then one step per action).
 std::vector<std::string> Workload_ToLines(const ScenarioSet& set, const std::vector<ScriptedEpisode>& work);
 
-/// Plays the workload through the C++ API; returns the number of steps taken
+/// Plays the workload through the C++ API (on ep's scenarios); returns the number of steps taken
 /// and adds the summed reward (in hundredths) to *reward_sum (a checksum).
-long long Workload_Play(const ScenarioSet& set, const std::vector<ScriptedEpisode>& work, Episode* ep,
-                        long long* reward_sum);
+long long Workload_Play(const std::vector<ScriptedEpisode>& work, Episode* ep, long long* reward_sum);
 
 }  // namespace support_env

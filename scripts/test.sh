@@ -18,6 +18,10 @@ node --test tests/js/*.test.mjs
 
 echo "== benchmark smoke (runs, prints its table; figures are not judged here)"
 node bench/run.mjs 0.05 1 >/dev/null
+ab=$(mktemp -d)
+node bench/ab.mjs save "$ab/a" >/dev/null
+node bench/ab.mjs "$ab/a" "$ab/a" 0.02 2 >/dev/null
+rm -rf "$ab"
 
 echo "== Python: serve.py (dashboard + OpenEnv API), the package python/support_env, inference.py"
 # Debian's /usr/bin/python3: it sees python3-fastapi, python3-uvicorn and python3-websockets, which the

@@ -111,7 +111,7 @@ Cents Classify(Episode* ep, Category c) {
   bool first = !ep->classified;
   ep->classified = true;
   ep->category = c;
-  ep->reason.assign("Ticket classified as ").append(Category_Name(c)).append(". ");
+  ep->reason.assign("Ticket classified as ").append(WireName(c)).append(". ");
   AddLine(ep, Role::System, std::string_view(ep->reason).substr(0, ep->reason.size() - 1));
   if (!first) {
     ep->reason.append("Only the first classification is rewarded: +0.00 (grading uses the latest one).");
@@ -192,7 +192,7 @@ Cents Ask(Episode* ep, std::string_view question) {
     ep->reason.assign(m.needs_clarification ? "The ticket was already clarified"
                                             : "The ticket was already clear")
         .append(": the question annoyed the customer (sentiment ")
-        .append(Sentiment_Name(ep->sentiment))
+        .append(WireName(ep->sentiment))
         .append("). ");
   }
   ep->reason.append(first ? "First clarifying question: +0.01." : "Only the first question is rewarded: +0.00.");

@@ -1,5 +1,6 @@
-// FNV-1a, the engine's hash of short strings (stems, words): one definition,
-// 32- and 64-bit. lexicon.cpp's Lexicon_Hash is the same 64-bit function.
+// FNV-1a, the engine's hash of short strings (stems, words): the one
+// definition, 32- and 64-bit, behind text.cpp's word hash, the knowledge
+// base's term hash and lexicon.cpp's Lexicon_Hash.
 #pragma once
 
 #include <cstdint>

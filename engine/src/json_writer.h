@@ -17,15 +17,8 @@ namespace support_env {
 /// trims it to what was written.
 class JsonWriter {
  public:
-  enum Mode { kAppend, kReplace };
-  /// kReplace writes over the string's current bytes instead of clearing it
-  /// first: resize() zero-fills what it adds, so a response about as long as
-  /// the last one then costs no fill at all (+3% when made; docs/performance.md).
-  explicit JsonWriter(std::string* out, Mode mode = kAppend)
-      : out_(out),
-        base_(&(*out)[0]),
-        p_(base_ + (mode == kReplace ? 0 : out->size())),
-        end_(base_ + out->size()) {}
+  explicit JsonWriter(std::string* out)
+      : out_(out), base_(&(*out)[0]), p_(base_ + out->size()), end_(p_) {}
   ~JsonWriter() { out_->resize(static_cast<std::size_t>(p_ - base_)); }
   JsonWriter(const JsonWriter&) = delete;
   JsonWriter& operator=(const JsonWriter&) = delete;
@@ -99,8 +92,8 @@ class JsonWriter {
       }
       // A tail of one to seven bytes after at least eight: check and copy the
       // last eight bytes as one word (overlapping bytes already copied, which
-      // are the same), so short names and ids skip the byte loop too
-      // (+2% when made; docs/performance.md).
+      // are the same), so short names and ids skip the byte loop too (about
+      // 3% of a WebAssembly JSON step, re-measured; docs/performance.md).
       if (end - in < 8 && in != end && s.size() >= 8) {
         std::uint64_t word;
         std::memcpy(&word, end - 8, 8);

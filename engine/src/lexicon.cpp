@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "fnv.h"
 #include "support_env/text.h"
 
 namespace support_env {
@@ -23,11 +24,7 @@ std::vector<std::string> StemsOf(std::string_view raw) {
 
 }  // namespace
 
-std::uint64_t Lexicon_Hash(std::string_view stem) {
-  std::uint64_t h = 14695981039346656037ull;
-  for (char c : stem) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-  return h;
-}
+std::uint64_t Lexicon_Hash(std::string_view stem) { return Fnv1a<std::uint64_t>(stem); }
 
 void Lexicon_Init(Lexicon* lex) {
   *lex = Lexicon{};

@@ -51,32 +51,6 @@ static_assert(std::size(kOutcomeNames) == kOutcomeCount);
 
 }  // namespace
 
-const char* Category_Name(Category c) { return kCategoryNames[static_cast<int>(c)].data(); }
-bool Category_Parse(std::string_view s, Category* out) { return ParseName(kCategoryNames, s, out); }
-const char* Category_AllowedList() {
-  static const std::string list = JoinNames(kCategoryNames);
-  return list.c_str();
-}
-
-const char* ActionType_Name(ActionType a) { return kActionNames[static_cast<int>(a)].data(); }
-bool ActionType_Parse(std::string_view s, ActionType* out) { return ParseName(kActionNames, s, out); }
-const char* ActionType_AllowedList() {
-  static const std::string list = JoinNames(kActionNames);
-  return list.c_str();
-}
-
-ActionField ActionType_FieldOf(ActionType a) { return kActionFields[static_cast<int>(a)]; }
-std::string_view WireName(ActionField f) { return kFieldNames[static_cast<int>(f)]; }
-
-const char* Sentiment_Name(Sentiment s) { return kSentimentNames[static_cast<int>(s)].data(); }
-bool Sentiment_Parse(std::string_view s, Sentiment* out) { return ParseName(kSentimentNames, s, out); }
-
-const char* Outcome_Name(Outcome o) { return kOutcomeNames[static_cast<int>(o)].data(); }
-
-bool Difficulty_Parse(std::string_view s, Difficulty* out) { return ParseName(kDifficultyNames, s, out); }
-
-bool Tier_Parse(std::string_view s, Tier* out) { return ParseName(kTierNames, s, out); }
-
 std::string_view WireName(Category c) { return kCategoryNames[static_cast<int>(c)]; }
 std::string_view WireName(ActionType a) { return kActionNames[static_cast<int>(a)]; }
 std::string_view WireName(Sentiment s) { return kSentimentNames[static_cast<int>(s)]; }
@@ -84,5 +58,23 @@ std::string_view WireName(Outcome o) { return kOutcomeNames[static_cast<int>(o)]
 std::string_view WireName(Difficulty d) { return kDifficultyNames[static_cast<int>(d)]; }
 std::string_view WireName(Tier t) { return kTierNames[static_cast<int>(t)]; }
 std::string_view WireName(Role r) { return kRoleNames[static_cast<int>(r)]; }
+std::string_view WireName(ActionField f) { return kFieldNames[static_cast<int>(f)]; }
+
+bool Category_Parse(std::string_view s, Category* out) { return ParseName(kCategoryNames, s, out); }
+bool ActionType_Parse(std::string_view s, ActionType* out) { return ParseName(kActionNames, s, out); }
+bool Sentiment_Parse(std::string_view s, Sentiment* out) { return ParseName(kSentimentNames, s, out); }
+bool Difficulty_Parse(std::string_view s, Difficulty* out) { return ParseName(kDifficultyNames, s, out); }
+bool Tier_Parse(std::string_view s, Tier* out) { return ParseName(kTierNames, s, out); }
+
+ActionField ActionType_FieldOf(ActionType a) { return kActionFields[static_cast<int>(a)]; }
+
+const char* Category_AllowedList() {
+  static const std::string list = JoinNames(kCategoryNames);
+  return list.c_str();
+}
+const char* ActionType_AllowedList() {
+  static const std::string list = JoinNames(kActionNames);
+  return list.c_str();
+}
 
 }  // namespace support_env

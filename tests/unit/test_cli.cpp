@@ -167,9 +167,9 @@ TEST_CASE("cli: all six missions are playable to success", "[cli]") {
     if (s.ask) {
       requests.push_back(json{{"op", "step"}, {"action", {{"action_type", "ask_clarifying_question"}, {"message_to_customer", "What is broken?"}}}}.dump());
     }
-    requests.push_back(json{{"op", "step"}, {"action", {{"action_type", "classify_issue"}, {"category_guess", Category_Name(s.category)}}}}.dump());
+    requests.push_back(json{{"op", "step"}, {"action", {{"action_type", "classify_issue"}, {"category_guess", std::string(WireName(s.category))}}}}.dump());
     requests.push_back(json{{"op", "step"}, {"action", {{"action_type", "search_kb"}, {"search_query", s.query}}}}.dump());
-    requests.push_back(json{{"op", "step"}, {"action", {{"action_type", ActionType_Name(s.terminal)}, {"message_to_customer", s.message}}}}.dump());
+    requests.push_back(json{{"op", "step"}, {"action", {{"action_type", std::string(WireName(s.terminal))}, {"message_to_customer", s.message}}}}.dump());
   }
   Run r = RunCli("", Join(requests));
   CHECK(r.exit_code == 0);

@@ -113,7 +113,7 @@ TEST_CASE("customer: a question beyond patience makes the customer leave", "[cus
   CHECK(r.reward == 0);
   CHECK(r.done);
   CHECK(env.ep.outcome == Outcome::CustomerLeft);
-  CHECK(std::string(Outcome_Name(env.ep.outcome)) == "customer_left");
+  CHECK(WireName(env.ep.outcome) == "customer_left");
   CHECK_FALSE(env.ep.success);
   CHECK(env.ep.cumulative == 1);
   bool said_goodbye = false;

@@ -3,6 +3,7 @@
 // not), natural wordings, negation and modality scope (NegEx-style), markup,
 // look-alike text, other tickets' fixes, and the words of each verdict.
 #include "helpers.h"
+#include "support_env/lexicon.h"
 
 using namespace test;
 
@@ -336,4 +337,10 @@ TEST_CASE("grader: a pronoun may stand for what the ticket named; someone else's
                                        "on file for their internal audit."));
   CHECK(Sound("vip_outage", "Have one of your workspace admins sign out of all sessions under Settings > Security, then "
                             "regenerate the workspace API key."));
+}
+
+TEST_CASE("lexicon: Lexicon_Hash is 64-bit FNV-1a (the published test vectors)", "[grader]") {
+  CHECK(support_env::Lexicon_Hash("") == 0xcbf29ce484222325ull);
+  CHECK(support_env::Lexicon_Hash("a") == 0xaf63dc4c8601ec8cull);
+  CHECK(support_env::Lexicon_Hash("foobar") == 0x85944171f73967e8ull);
 }

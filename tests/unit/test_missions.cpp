@@ -257,7 +257,7 @@ TEST_CASE("missions anti-gaming: no fixed action sequence averages above 0.50 ov
           }
           ++sequences;
           std::ostringstream label;
-          label << (c < 0 ? std::string("no classify") : std::string("classify ") + Category_Name(static_cast<Category>(c)))
+          label << (c < 0 ? std::string("no classify") : std::string("classify ").append(WireName(static_cast<Category>(c))))
                 << ", " << (q == 0 ? std::string("no search")
                                    : q == search_options.size() - 1 ? std::string("search every ideal query")
                                                                     : "search '" + search_options[q][0] + "'")

@@ -1,4 +1,6 @@
 // The JSON-lines protocol (mission.md §3.1) and the observation (§2.9).
+#include "../../engine/src/json_writer.h"
+#include "../../engine/src/splitmix.h"
 #include "helpers.h"
 
 using namespace test;
@@ -567,4 +569,31 @@ TEST_CASE("protocol stats: load_scenarios starts them over, per task of the new 
   REQUIRE(c.Call(R"({"op":"load_scenarios","builtin":true})")["ok"] == true);
   CHECK(c.Call(R"({"op":"stats"})")["results"].size() == 6);
   CHECK(c.Call(R"({"op":"stats"})")["overall"]["episodes"] == 0);
+}
+
+// JsonWriter::String copies eight bytes at a time and falls back to bytes near
+// an escape or the end: every length up to 40 with an escaped character at
+// every position, and random text, must come out as nlohmann's dump() writes it.
+TEST_CASE("protocol: JsonWriter::String writes what nlohmann's dump() writes, at every length and escape position",
+          "[protocol]") {
+  auto check = [](const std::string& s) {
+    std::string out;
+    support_env::Json_String(&out, s);
+    INFO(json(s).dump());
+    CHECK(out == json(s).dump());
+  };
+  const std::string specials[] = {"\"", "\\", "\n", "\t", "\b", "\f", "\r", std::string(1, '\0'), "\x01", "\x1f", "\xc3\xa9"};
+  for (std::size_t len = 0; len <= 40; ++len) {
+    const std::string plain(len, 'x');
+    check(plain);
+    for (std::size_t pos = 0; pos < len; ++pos) {
+      for (const std::string& c : specials) check(plain.substr(0, pos) + c + plain.substr(pos + 1));
+    }
+  }
+  std::uint64_t state = 12;
+  for (int i = 0; i < 2000; ++i) {
+    std::string s(support_env::SplitMix64(&state) % 64, ' ');
+    for (char& c : s) c = static_cast<char>(support_env::SplitMix64(&state) % 0x80);  // ASCII, controls included
+    check(s);
+  }
 }

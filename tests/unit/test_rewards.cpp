@@ -514,7 +514,7 @@ TEST_CASE("episode end: the 10th non-terminal step ends the episode with outcome
   CHECK(env.ep.step_count == 10);
   CHECK(env.ep.cumulative == 8);
   CHECK(std::string(r.reason).find("Step limit reached") != std::string::npos);
-  CHECK(std::string(Outcome_Name(env.ep.outcome)) == "step_limit");
+  CHECK(WireName(env.ep.outcome) == "step_limit");
 }
 
 TEST_CASE("episode end: a terminal action on step 10 still earns its reward", "[episode][steps]") {

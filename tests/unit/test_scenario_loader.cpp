@@ -60,11 +60,6 @@ json MinimalMission() {
   })");
 }
 
-// Phrases are stored normalised, as plain strings or as a struct with `text`.
-[[maybe_unused]] const std::string& PhraseText(const std::string& s) { return s; }
-template <typename P>
-const std::string& PhraseText(const P& p) { return p.text; }
-
 }  // namespace
 
 // ---------------------------------------------------------------- the embedded scenarios
@@ -75,7 +70,7 @@ TEST_CASE("scenarios: the embedded scenarios load", "[scenarios]") {
   CHECK(Scenarios_LoadEmbedded(&set, &error));
   CHECK(error.empty());
   CHECK(set.missions.size() == 6);
-  CHECK(Scenarios_Embedded().size() == 8);  // six missions, the KB and the core lexicon  // six missions and one KB file
+  CHECK(Scenarios_Embedded().size() == 8);  // six missions, the KB and the core lexicon
 }
 
 TEST_CASE("scenarios: the six missions match the contract table", "[scenarios]") {

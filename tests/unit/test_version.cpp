@@ -44,15 +44,15 @@ TEST_CASE("version: spec is written from the engine's constants", "[version]") {
   CHECK(spec["patience"]["max"] == kMaxPatience);
   CHECK(spec["tasks"] == Embedded().missions.size());
   REQUIRE(spec["categories"].size() == static_cast<std::size_t>(kCategoryCount));
-  for (int i = 0; i < kCategoryCount; ++i) CHECK(spec["categories"][i] == Category_Name(static_cast<Category>(i)));
+  for (int i = 0; i < kCategoryCount; ++i) CHECK(spec["categories"][i] == std::string(WireName(static_cast<Category>(i))));
   REQUIRE(spec["sentiments"].size() == static_cast<std::size_t>(kSentimentCount));
-  for (int i = 0; i < kSentimentCount; ++i) CHECK(spec["sentiments"][i] == Sentiment_Name(static_cast<Sentiment>(i)));
+  for (int i = 0; i < kSentimentCount; ++i) CHECK(spec["sentiments"][i] == std::string(WireName(static_cast<Sentiment>(i))));
   REQUIRE(spec["actions"].size() == static_cast<std::size_t>(kActionTypeCount));
   for (int i = 0; i < kActionTypeCount; ++i) {
     const auto a = static_cast<ActionType>(i);
     const json& s = spec["actions"][i];
-    INFO(ActionType_Name(a));
-    CHECK(s["action_type"] == ActionType_Name(a));
+    INFO(WireName(a));
+    CHECK(s["action_type"] == std::string(WireName(a)));
     CHECK(s["field"] == std::string(ActionType_Field(a)));
     CHECK(s["terminal"] == ActionType_IsTerminal(a));
     CHECK(s.value("optional", false) == ActionType_FieldOptional(a));

@@ -62,31 +62,10 @@ enum class Tier : std::uint8_t { Standard, VIP };
 /// Who said a line of the conversation.
 enum class Role : std::uint8_t { Customer, Agent, System };
 
-/// Wire name of a category: "Billing", "Technical", "Refund_Request".
-const char* Category_Name(Category c);
-/// Parses a wire name exactly (case-sensitive); false when unknown.
-bool Category_Parse(std::string_view s, Category* out);
-
-/// Wire name of an action: "classify_issue", …
-const char* ActionType_Name(ActionType a);
-/// Parses a wire name exactly; false when unknown.
-bool ActionType_Parse(std::string_view s, ActionType* out);
-/// True for resolve_ticket and escalate_to_human.
-inline bool ActionType_IsTerminal(ActionType a) {
-  return a == ActionType::ResolveTicket || a == ActionType::EscalateToHuman;
-}
-
-const char* Sentiment_Name(Sentiment s);
-bool Sentiment_Parse(std::string_view s, Sentiment* out);
-
-/// "resolved", "escalated", "customer_left", "step_limit"; nullptr for None.
-const char* Outcome_Name(Outcome o);
-
-bool Difficulty_Parse(std::string_view s, Difficulty* out);
-bool Tier_Parse(std::string_view s, Tier* out);
-
-/// The same wire names with their lengths, for writers that would otherwise
-/// strlen them (Outcome::None: empty; docs/performance.md). Role: "customer", "agent", "system".
+/// Wire names, one per enum value: the names the protocol writes and parses.
+/// Category: "Billing", "Technical", "Refund_Request"; ActionType:
+/// "classify_issue", …; Outcome: "resolved", "escalated", "customer_left",
+/// "step_limit" (None: empty); Role: "customer", "agent", "system".
 std::string_view WireName(Category c);
 std::string_view WireName(ActionType a);
 std::string_view WireName(Sentiment s);
@@ -94,6 +73,18 @@ std::string_view WireName(Outcome o);
 std::string_view WireName(Difficulty d);
 std::string_view WireName(Tier t);
 std::string_view WireName(Role r);
+
+/// Parse a wire name exactly (case-sensitive); false when unknown.
+bool Category_Parse(std::string_view s, Category* out);
+bool ActionType_Parse(std::string_view s, ActionType* out);
+bool Sentiment_Parse(std::string_view s, Sentiment* out);
+bool Difficulty_Parse(std::string_view s, Difficulty* out);
+bool Tier_Parse(std::string_view s, Tier* out);
+
+/// True for resolve_ticket and escalate_to_human.
+inline bool ActionType_IsTerminal(ActionType a) {
+  return a == ActionType::ResolveTicket || a == ActionType::EscalateToHuman;
+}
 
 /// The field that carries an action's argument. Each action type takes
 /// exactly one (ActionType_FieldOf): the one map from actions to fields, read
