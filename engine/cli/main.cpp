@@ -12,10 +12,21 @@ namespace {
 
 const char kUsage[] =
     "usage: support-env [--scenarios DIR]\n"
-    "Reads one JSON request per line on stdin and writes one JSON response per line:\n"
-    "  {\"op\":\"tasks\"}  {\"op\":\"spec\"}  {\"op\":\"reset\",\"task\":\"billing_receipt\",\"seed\":0}\n"
-    "  {\"op\":\"step\",\"action\":{\"action_type\":\"classify_issue\",\"category_guess\":\"Billing\"}}  {\"op\":\"state\"}\n"
-    "  --scenarios DIR  play the missions of DIR (missions/*.json, kb/*.json) instead of the built-in ones\n";
+    "Reads one JSON request per line on stdin and writes one JSON response per line.\n"
+    "Requests (every field and answer: the README's protocol table):\n"
+    "  {\"op\":\"tasks\"}                                     the missions\n"
+    "  {\"op\":\"spec\"}                                      actions, categories, limits, version\n"
+    "  {\"op\":\"reset\",\"task\":\"billing_receipt\",\"seed\":0}   start an episode\n"
+    "  {\"op\":\"step\",\"action\":{...}}                       take an action, e.g.\n"
+    "      {\"op\":\"step\",\"action\":{\"action_type\":\"classify_issue\",\"category_guess\":\"Billing\"}}\n"
+    "  {\"op\":\"state\"}                                     the episode so far\n"
+    "  {\"op\":\"act\",\"policy\":\"reference\"}                  a built-in policy's next action (not taken)\n"
+    "  {\"op\":\"evaluate\",\"policy\":\"random\",\"seeds\":20}     whole episodes; \"stats\":true adds the figures\n"
+    "  {\"op\":\"stats\"}                                     this session's finished episodes; \"clear\":true empties\n"
+    "  {\"op\":\"load_scenarios\",\"files\":[...]}              play a pack, files {\"name\",\"text\"}; \"builtin\":true goes back\n"
+    "Options:\n"
+    "  --scenarios DIR                                    play the pack in DIR (missions/, kb/, lexicon/)\n"
+    "                                                     instead of the built-in missions\n";
 
 // Reads one line (without its newline) of any length, NUL bytes included;
 // false at end of input.

@@ -106,6 +106,21 @@ TEST_CASE("cli: --help exits 0 and prints the usage", "[cli]") {
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("usage: support-env") != std::string::npos);
   CHECK(r.out.find("--scenarios DIR") != std::string::npos);
+  // Every op the engine serves (as its unknown-op error lists them) has an example.
+  Run ops = RunCli("", "{\"op\":\"?\"}\n");
+  const std::string list = Parse(ops.out)["error"].get<std::string>();
+  const std::string marker = "ops are: ";
+  REQUIRE(list.find(marker) != std::string::npos);
+  std::size_t count = 0;
+  for (std::size_t at = list.find(marker) + marker.size(); at < list.size();) {
+    std::size_t end = std::min(list.find(", ", at), list.size());
+    const std::string op = list.substr(at, end - at);
+    INFO(op);
+    CHECK(r.out.find("{\"op\":\"" + op + "\"") != std::string::npos);
+    ++count;
+    at = end + 2;
+  }
+  CHECK(count == 9);
   Run h = RunCli("-h", "");
   CHECK(h.exit_code == 0);
   CHECK(h.out == r.out);
