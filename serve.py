@@ -6,7 +6,7 @@ environment API on one origin, 127.0.0.1 by default.
 
 The dashboard is the static site dist/ (built first when it is missing or older
 than its sources; never a file outside it). The API is for agents: GET /health,
-/metadata, /schema, /state, /openapi.json; POST /reset, /step, /mcp (JSON-RPC);
+/metadata, /schema, /state, /stats, /openapi.json; POST /reset, /step, /mcp (JSON-RPC);
 the WebSocket /ws with OpenEnv's message protocol, one isolated session per
 connection. Over plain HTTP an episode continues across calls that carry the
 session id (response header X-Session-Id, sent back as a request header or as
@@ -225,6 +225,13 @@ class EnvSession:
             return b'{"episode_id":' + eid + b',"step_count":0}'
         return b'{"episode_id":' + eid + b"," + answer[20:-1]
 
+    def stats(self, clear=False) -> bytes:
+        """The engine's figures for this session's finished episodes: {"results": [...], "overall": {...}}."""
+        if not isinstance(clear, bool):
+            raise ProtocolError("clear must be true or false", "VALIDATION_ERROR")
+        answer = self.request(b'{"op":"stats","clear":true}' if clear else b'{"op":"stats"}')
+        return b"{" + answer[len(b'{"ok":true,'):]
+
     def act(self, policy: str) -> dict:
         """A built-in policy's next action (tests and demos drive sessions with it)."""
         answer = json.loads(self.request(json.dumps({"op": "act", "policy": policy}).encode()))
@@ -249,6 +256,8 @@ class Hub:
         self.backend = probe.backend
         self.tasks = json.loads(probe.request_bytes(b'{"op":"tasks"}'))["tasks"]
         self.spec = json.loads(probe.request_bytes(b'{"op":"spec"}'))["spec"]
+        # GET /stats before a session exists: the engine's answer for no finished episode.
+        self.no_stats = b"{" + probe.request_bytes(b'{"op":"stats"}')[len(b'{"ok":true,'):]
         probe.close()
         self.task_ids = [t["id"] for t in self.tasks]
         self.task_set = set(self.task_ids)
@@ -325,6 +334,11 @@ def mcp_tools(spec: dict) -> list[dict]:
                       "episode_id": {"type": "string", "maxLength": 255}}, "additionalProperties": False}})
     tools.append({"name": "state", "description": "The episode's state: task, seed, step_count, done, outcome, rewards.",
                   "inputSchema": {"type": "object", "properties": {}, "additionalProperties": False}})
+    tools.append({"name": "stats", "description": "The engine's figures for this session's finished episodes, per task and "
+                  "overall: episodes, successes, success_rate, mean_score, mean_steps, invalid_actions, outcomes. "
+                  "clear: true empties them after answering.",
+                  "inputSchema": {"type": "object", "properties": {"clear": {"type": "boolean"}},
+                                  "additionalProperties": False}})
     return tools
 
 
@@ -362,6 +376,8 @@ def handle_mcp(hub: Hub, session: EnvSession, request, tools: list[dict]) -> dic
             text = session.reset(arguments)
         elif name == "state":
             text = session.state()
+        elif name == "stats":
+            text = session.stats(arguments.get("clear", False))
         else:
             text = session.step(dict(arguments, action_type=name))
     except ProtocolError as exc:
@@ -607,7 +623,17 @@ def create_app(dist: Path = DIST, *, backend: str = "auto", max_sessions: int = 
             return json_response(b'{"episode_id":null,"step_count":0}')
         return json_response(session.state(), session=session)
 
-    @app.post("/mcp", tags=["MCP"], summary="MCP JSON-RPC 2.0: initialize, tools/list, tools/call (the five actions, reset, state)",
+    @app.get("/stats", tags=["State Management"],
+             summary=f"The engine's figures for the session's finished episodes, per task and overall ({SESSION_HEADER} "
+                     "header or cookie; the MCP tool stats can also clear them)")
+    async def stats(request: Request):
+        session = hub.http_session(session_id(request), create=False)
+        if session is None:
+            return json_response(hub.no_stats)
+        return json_response(session.stats(), session=session)
+
+    @app.post("/mcp", tags=["MCP"],
+              summary="MCP JSON-RPC 2.0: initialize, tools/list, tools/call (the five actions, reset, state, stats)",
               openapi_extra=body_schema({"type": "object", "properties": {"jsonrpc": {"const": "2.0"}, "method": {"type": "string"},
                                                                           "params": {"type": "object"}, "id": {}}}))
     async def mcp(request: Request):

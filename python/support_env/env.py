@@ -291,6 +291,10 @@ class SupportEnvPool:
     def state(self) -> list[dict]:
         return [env.state() for env in self.envs]
 
+    def stats(self, clear: bool = False) -> list[dict]:
+        """Each session's SupportEnv.stats(clear), in order."""
+        return [env.stats(clear) for env in self.envs]
+
     def close(self) -> None:
         for env in self.envs:
             env.close()

@@ -256,6 +256,16 @@ class RemoteSupportEnv:
     def state(self) -> dict:
         return self._call({"type": "state"})["data"]
 
+    def stats(self, clear: bool = False) -> dict:
+        """As SupportEnv.stats: the engine's figures for this session's finished episodes (the server's MCP tool
+        stats). clear=True empties them after answering."""
+        if not isinstance(clear, bool):
+            raise TypeError(f"clear must be a bool, not {type(clear).__name__}")
+        result = self.mcp("tools/call", {"name": "stats", "arguments": {"clear": clear}})["result"]
+        if result["isError"]:
+            raise SupportEnvError(result["content"][0]["text"])
+        return result["structuredContent"]
+
     def mcp(self, method: str, params: dict | None = None, id=1) -> dict:
         """One MCP JSON-RPC call over the session (tools/list, tools/call)."""
         message = {"jsonrpc": "2.0", "method": method, "id": id}

@@ -334,6 +334,17 @@ class OpenEnvServerTest(unittest.TestCase):
         response, body = self.server.http("POST", "/step", step)  # another client, no session
         self.assertEqual((response.status, json.loads(body)["code"]), (409, "EXECUTION_ERROR"))
         self.assertEqual(json.loads(self.server.http("GET", "/state")[1]), {"episode_id": None, "step_count": 0})
+        # GET /stats: the session's finished episodes (none: two classifications finish nothing); without a
+        # session, every task at zero.
+        for headers in ({"X-Session-Id": sid}, {}):
+            stats = json.loads(self.server.http("GET", "/stats", headers=headers)[1])
+            self.assertEqual(len(stats["results"]), 6)
+            self.assertEqual((stats["overall"]["episodes"], stats["overall"]["mean_score"]), (0, None))
+        escalate = json.dumps({"action": {"action_type": "escalate_to_human"}})
+        self.assertEqual(json.loads(self.server.http("POST", "/step", escalate, {"X-Session-Id": sid})[1])["done"], True)
+        stats = json.loads(self.server.http("GET", "/stats", headers={"X-Session-Id": sid})[1])
+        self.assertEqual([r["stats"]["episodes"] for r in stats["results"]], [1, 0, 0, 0, 0, 0])
+        self.assertEqual((stats["overall"]["total_steps"], stats["overall"]["outcomes"]["escalated"]), (3, 1))
         for body, status in (("{bad", 400), ("[]", 422), (json.dumps({"action": 5}), 422)):
             self.assertEqual(self.server.http("POST", "/step", body, {"X-Session-Id": sid})[0].status, status)
         self.assertEqual(self.server.http("POST", "/reset", json.dumps({"task": "nope"}))[0].status, 422)
@@ -350,7 +361,7 @@ class OpenEnvServerTest(unittest.TestCase):
         self.assertIn("step_count", schema["state"]["properties"])
         api = json.loads(self.server.http("GET", "/openapi.json")[1])
         self.assertEqual(api["info"]["version"], env_version)
-        for path in ("/health", "/metadata", "/schema", "/reset", "/step", "/state", "/mcp"):
+        for path in ("/health", "/metadata", "/schema", "/reset", "/step", "/state", "/stats", "/mcp"):
             self.assertIn(path, api["paths"])
 
     def test_mcp(self):
@@ -363,7 +374,7 @@ class OpenEnvServerTest(unittest.TestCase):
         response, body = rpc("tools/list")
         names = {t["name"] for t in json.loads(body)["result"]["tools"]}
         self.assertEqual(names, {"classify_issue", "search_kb", "ask_clarifying_question", "resolve_ticket",
-                                 "escalate_to_human", "reset", "state"})
+                                 "escalate_to_human", "reset", "state", "stats"})
         sid = response.getheader("X-Session-Id")
         result = json.loads(rpc("tools/call", {"name": "reset", "arguments": {"task": "vip_outage"}}, sid)[1])["result"]
         self.assertFalse(result["isError"])
@@ -374,12 +385,24 @@ class OpenEnvServerTest(unittest.TestCase):
         self.assertEqual(json.loads(result["content"][0]["text"])["observation"]["step_count"], 1)
         state = json.loads(rpc("tools/call", {"name": "state"}, sid)[1])["result"]["structuredContent"]
         self.assertEqual(state["step_count"], 1)
+        # stats: the session's finished episodes (none yet), then the escalation that ends vip_outage.
+        call_stats = lambda arguments=None: json.loads(rpc("tools/call", {"name": "stats", "arguments": arguments or {}},  # noqa: E731
+                                                           sid)[1])["result"]
+        self.assertEqual(call_stats()["structuredContent"]["overall"]["episodes"], 0)
+        rpc("tools/call", {"name": "escalate_to_human", "arguments": {}}, sid)
+        overall = call_stats()["structuredContent"]["overall"]
+        self.assertEqual((overall["episodes"], overall["outcomes"]["escalated"]), (1, 1))
+        self.assertEqual(call_stats({"clear": True})["structuredContent"]["overall"], overall)
+        self.assertEqual(call_stats()["structuredContent"]["overall"]["episodes"], 0)
+        bad = call_stats({"clear": "yes"})
+        self.assertTrue(bad["isError"])
+        self.assertEqual(bad["content"][0]["text"], "VALIDATION_ERROR: clear must be true or false")
         self.assertEqual(json.loads(rpc("tools/call", {"name": "fly"}, sid)[1])["error"]["code"], -32602)
         self.assertEqual(json.loads(rpc("nope/nope")[1])["error"]["code"], -32601)
         self.assertEqual(json.loads(rpc("initialize")[1])["result"]["serverInfo"]["name"], "support-command-center")
         ws = WS(self.port)
         m = ws.call({"type": "mcp", "data": {"jsonrpc": "2.0", "method": "tools/list", "id": 9}})
-        self.assertEqual((m["type"], m["data"]["id"], len(m["data"]["result"]["tools"])), ("mcp", 9, 7))
+        self.assertEqual((m["type"], m["data"]["id"], len(m["data"]["result"]["tools"])), ("mcp", 9, 8))
         ws.close()
 
     # ------------------------------------------------------------ the static site and robustness
@@ -481,7 +504,12 @@ class RemoteSupportEnvTest(unittest.TestCase):
                 with self.assertRaises(SupportEnvError) as caught:
                     remote.step({"action_type": "search_kb", "search_query": "x"})
                 self.assertEqual(caught.exception.code, "EXECUTION_ERROR")
-                self.assertEqual(len(remote.mcp("tools/list")["result"]["tools"]), 7)
+                self.assertEqual(len(remote.mcp("tools/list")["result"]["tools"]), 8)
+                # The remote session's figures are the engine's, as in-process.
+                self.assertEqual(remote.stats(), local.stats())
+                self.assertEqual(remote.stats()["overall"]["episodes"], 1)
+                self.assertEqual(remote.stats(clear=True)["overall"]["successes"], 1)
+                self.assertEqual(remote.stats()["overall"]["episodes"], 0)
         finally:
             server.stop()
 

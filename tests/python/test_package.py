@@ -186,6 +186,13 @@ class PoolTest(unittest.TestCase):
             self.assertTrue(all(r > 0 for r in rewards))
             with self.assertRaises(ValueError):
                 pool.step([CLASSIFY])
+            # Each session's own figures: only the one played to its end counts an episode.
+            env = pool.envs[2]
+            while not env.done:
+                env.step(env.act("reference"))
+            self.assertEqual([s["overall"]["episodes"] for s in pool.stats()], [0, 0, 1, 0, 0, 0])
+            self.assertEqual(pool.stats(clear=True)[2]["overall"]["successes"], 1)
+            self.assertEqual([s["overall"]["episodes"] for s in pool.stats()], [0] * 6)
         with self.assertRaises(ValueError):
             SupportEnvPool(0)
 
