@@ -2,35 +2,15 @@
 // agent runner, trajectory tools, pack loader and Evaluation Lab; keyboard-only
 // play and evaluation; the 390 px mobile layout; and screenshots of the desktop
 // and mobile views (build/screenshots/).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  AXE, ROOT, act, gotoExtras, launchBrowser, openPage, playAs, screenshotDir, startMission, startServer, text, tid, waitDone, walkthrough,
+  AXE, ROOT, act, playAs, screenshotDir, startMission, text, tid, useBrowser, waitDone, walkthrough,
 } from './harness.mjs';
 
 const PACK = `${ROOT}examples/packs/password-lockout/`;
 
-let server;
-let browser;
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function withPage(fn, options) {
-  const session = await openPage(browser, server.url, options);
-  try {
-    await gotoExtras(session.page, server.url);
-    await fn(session);
-    assert.deepEqual(session.problems, [], 'console or page errors');
-    assert.deepEqual(session.foreign(), [], 'requests that left 127.0.0.1');
-  } finally {
-    await session.context.close();
-  }
-}
+const suite = useBrowser();
 
 /** axe-core's serious and critical violations, as readable strings. */
 async function axeViolations(page) {
@@ -42,7 +22,7 @@ async function axeViolations(page) {
 }
 
 // addScriptTag injects axe inline, which the page's CSP rightly blocks: bypass it for this test only.
-test('axe-core: no serious or critical violations, idle, mid-episode and done', () => withPage(async ({ page }) => {
+test('axe-core: no serious or critical violations, idle, mid-episode and done', () => suite.inPage(async ({ page }) => {
   assert.deepEqual(await axeViolations(page), [], 'idle page');
   await startMission(page, 'vague_complaint', 0);
   const steps = walkthrough('vague_complaint');
@@ -64,7 +44,7 @@ async function runLab(page, policy, seeds) {
   await page.waitForFunction(() => document.querySelector('[data-testid="lab"]').dataset.state === 'done', null, { timeout: 20_000 });
 }
 
-test('axe-core: agent runner, LLM settings, trajectory tools, packs and the Evaluation Lab', () => withPage(async ({ page }) => {
+test('axe-core: agent runner, LLM settings, trajectory tools, packs and the Evaluation Lab', () => suite.inPage(async ({ page }) => {
   await playAs(page, 'reference', 'vip_outage', 1);
   await waitDone(page);
   await page.click(tid('copy-link'));
@@ -79,7 +59,7 @@ test('axe-core: agent runner, LLM settings, trajectory tools, packs and the Eval
   assert.deepEqual(await axeViolations(page), [], 'a pack loaded');
 }, { bypassCSP: true }));
 
-test('landmarks, headings and labels are in place', () => withPage(async ({ page }) => {
+test('landmarks, headings and labels are in place', () => suite.inPage(async ({ page }) => {
   const outline = await page.evaluate(() => ({
     h1: [...document.querySelectorAll('h1')].map((h) => h.textContent.replace(/\s+/g, ' ').trim()),
     h2: [...document.querySelectorAll('h2')].map((h) => h.textContent.replace(/\s+/g, ' ').trim()),
@@ -122,7 +102,7 @@ async function arrowTo(page, value) {
   assert.equal(await page.evaluate(() => document.activeElement.value), value);
 }
 
-test('keyboard only: a whole mission played with Tab, arrows, typing and Enter', () => withPage(async ({ page }) => {
+test('keyboard only: a whole mission played with Tab, arrows, typing and Enter', () => suite.inPage(async ({ page }) => {
   // The skip link is the first stop and leads to the demo.
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link');
@@ -181,7 +161,7 @@ test('keyboard only: a whole mission played with Tab, arrows, typing and Enter',
   assert.ok(await page.locator(tid('episode-error')).isHidden());
 }));
 
-test('keyboard only: an agent plays, and an evaluation runs', () => withPage(async ({ page }) => {
+test('keyboard only: an agent plays, and an evaluation runs', () => suite.inPage(async ({ page }) => {
   // Who plays: the reference agent, chosen with the arrows.
   await tabTo(page, 'player-select');
   await arrowTo(page, 'reference');
@@ -217,7 +197,7 @@ test('keyboard only: an agent plays, and an evaluation runs', () => withPage(asy
   await page.waitForFunction(() => document.querySelector('[data-testid="lab-results"]').dataset.runs === '2');
 }));
 
-test('mobile 390×844: no horizontal scroll, and the demo plays by touch', () => withPage(async ({ page }) => {
+test('mobile 390×844: no horizontal scroll, and the demo plays by touch', () => suite.inPage(async ({ page }) => {
   const overflow = () => page.evaluate(() => document.scrollingElement.scrollWidth - innerWidth);
   assert.ok(await overflow() <= 0, 'idle page fits');
   await page.tap(tid('mission-card-plan_refund_difference'));
@@ -236,7 +216,7 @@ test('mobile 390×844: no horizontal scroll, and the demo plays by touch', () =>
   assert.ok(await overflow() <= 0, 'finished page fits');
 }, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }));
 
-test('mobile 390×844: the agent runner, packs and Evaluation Lab fit', () => withPage(async ({ page }) => {
+test('mobile 390×844: the agent runner, packs and Evaluation Lab fit', () => suite.inPage(async ({ page }) => {
   const overflow = () => page.evaluate(() => document.scrollingElement.scrollWidth - innerWidth);
   await page.setInputFiles(tid('pack-files'), [`${PACK}missions/01_account_lockout.json`, `${PACK}kb/articles.json`, `${PACK}lexicon/lockout.json`]);
   await page.locator(tid('pack-active')).waitFor();
@@ -258,8 +238,8 @@ test('mobile 390×844: the agent runner, packs and Evaluation Lab fit', () => wi
 
 test('reduced motion stops the ticker; otherwise it moves and can be paused', async () => {
   const animation = (page) => page.evaluate(() => getComputedStyle(document.querySelector('.ticker-belt')).animationName);
-  await withPage(async ({ page }) => assert.equal(await animation(page), 'none'), { reducedMotion: 'reduce' });
-  await withPage(async ({ page }) => {
+  await suite.inPage(async ({ page }) => assert.equal(await animation(page), 'none'), { reducedMotion: 'reduce' });
+  await suite.inPage(async ({ page }) => {
     assert.equal(await animation(page), 'ticker');
     await page.click(tid('ticker-toggle'));
     assert.equal(await page.locator(tid('ticker-toggle')).getAttribute('aria-pressed'), 'true');
@@ -273,7 +253,7 @@ test('screenshots: desktop and mobile, idle, mid-episode and done', async () => 
     ['desktop', { viewport: { width: 1280, height: 800 } }],
     ['mobile', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 }],
   ]) {
-    await withPage(async ({ page }) => {
+    await suite.inPage(async ({ page }) => {
       await page.evaluate(() => document.fonts.ready);
       await page.screenshot({ path: `${dir}${name}-idle.png`, fullPage: true, animations: 'disabled' });
       await startMission(page, 'vague_complaint', 0);

@@ -1,39 +1,29 @@
 // The agent runner in the demo: the engine's reference and random agents play
 // in the same panels (env.act, then env.step), at a chosen speed, with
 // Play / Pause / Step. No console error, no request off 127.0.0.1.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import createSupportEnv from '../../dist/support-env.mjs';
-import { inPage, launchBrowser, panels, playAs, startServer, text, tid, waitDone } from './harness.mjs';
+import { panels, playAs, text, tid, useBrowser, waitDone } from './harness.mjs';
 
-let server;
-let browser;
-let env;
-before(async () => {
-  [server, browser, env] = await Promise.all([startServer(), launchBrowser(), createSupportEnv()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useBrowser({ engine: true });
 
 /** An element's text as written (innerText would apply the CSS uppercase). */
 const label = (page, id) => page.locator(tid(id)).evaluate((el) => el.textContent.trim());
 
 /** The built-in policy's episode, played in Node: [{action, reward, reason}], final observation. */
 function episode(policy, task, seed) {
-  let obs = env.reset({ task, seed }).observation;
+  let obs = suite.env.reset({ task, seed }).observation;
   const steps = [];
   while (!obs.done) {
-    const { action } = env.act({ policy });
-    const r = env.step(action);
+    const { action } = suite.env.act({ policy });
+    const r = suite.env.step(action);
     steps.push({ action, reward: r.reward, reason: r.info.reason });
     obs = r.observation;
   }
   return { steps, obs };
 }
 
-test('the reference agent plays a mission to success at max speed', () => inPage(browser, server.url, async ({ page }) => {
+test('the reference agent plays a mission to success at max speed', () => suite.inPage(async ({ page }) => {
   assert.ok(await page.locator(tid('agent-panel')).isHidden(), 'You play by default');
   await playAs(page, 'reference', 'vague_complaint', 2);
   await waitDone(page);
@@ -51,7 +41,7 @@ test('the reference agent plays a mission to success at max speed', () => inPage
   assert.equal(await label(page, 'play-pause'), 'Play');
 }));
 
-test('the random agent plays and the panels follow it; Pause and Step', () => inPage(browser, server.url, async ({ page }) => {
+test('the random agent plays and the panels follow it; Pause and Step', () => suite.inPage(async ({ page }) => {
   const task = 'billing_receipt';
   const seed = 4;
   const expected = episode('random', task, seed);

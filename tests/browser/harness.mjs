@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -133,15 +134,15 @@ export async function gotoExtras(page, url) {
 }
 
 /**
- * Runs fn(session) in a fresh context with the page loaded (extras ready), then
- * asserts: no console or page error (but those matching an `ignore` pattern),
- * and no request outside `url`'s origin (plus any `allow` origins, e.g. a
- * stand-in model server on 127.0.0.1).
+ * Runs fn(session) in a fresh context with the page loaded (extras ready, or
+ * with `extras: false` only the demo), then asserts: no console or page error
+ * (but those matching an `ignore` pattern), and no request outside `url`'s
+ * origin (plus any `allow` origins, e.g. a stand-in model server on 127.0.0.1).
  */
-export async function inPage(browser, url, fn, { allow = [], ignore = [], ...options } = {}) {
+export async function inPage(browser, url, fn, { allow = [], ignore = [], extras = true, ...options } = {}) {
   const session = await openPage(browser, url, options);
   try {
-    await gotoExtras(session.page, url);
+    await (extras ? gotoExtras : gotoReady)(session.page, url);
     await fn(session);
     const { default: assert } = await import('node:assert/strict');
     assert.deepEqual(session.problems.filter((p) => !ignore.some((re) => re.test(p))), [], 'console or page errors');
@@ -179,3 +180,28 @@ export const panels = (page) => page.evaluate(() => {
     conversation: [...q('conversation').querySelectorAll('.msg')].map((m) => `${m.dataset.role}: ${m.querySelector('.msg-text').textContent}`),
   };
 });
+
+/**
+ * Registers a test file's before/after hooks: a server for dist/, a headless
+ * Chromium and, with `engine: true`, the engine in Node (for expected results).
+ * Returns the object the hooks fill in: {server, browser, env, url,
+ * inPage(fn, options)}, the last being inPage() on this browser and server.
+ */
+export function useBrowser({ engine = false } = {}) {
+  const suite = {
+    server: null,
+    browser: null,
+    env: null,
+    get url() { return suite.server.url; },
+    inPage: (fn, options) => inPage(suite.browser, suite.server.url, fn, options),
+  };
+  before(async () => {
+    const createEnv = engine ? (await import('../../dist/support-env.mjs')).default : () => null;
+    [suite.server, suite.browser, suite.env] = await Promise.all([startServer(), launchBrowser(), createEnv()]);
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop();
+  });
+  return suite;
+}

@@ -1,20 +1,12 @@
 // The Evaluation Lab: built-in policies over missions × N seeds, evaluated by
 // the engine in the page; the table's mean and success are the engine's stats,
 // its pass^k is C(c,k)/C(n,k) of the engine's n and c; the chart is drawn and labelled.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { TASKS, inPage, launchBrowser, startServer, tid } from './harness.mjs';
+import { TASKS, tid, useBrowser } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useBrowser();
 
 async function runLab(page, { policy, seeds, first = 0, tasks = TASKS }) {
   for (const t of TASKS) await page.setChecked(tid(`lab-mission-${t}`), tasks.includes(t));
@@ -34,7 +26,7 @@ const table = (page) => page.evaluate(() => Object.fromEntries([...document.quer
   return [row.dataset.testid.slice('lab-row-'.length), { mean: cell('[data-col="mean"]'), success: cell('[data-col="success"]'), k, text: row.innerText }];
 })));
 
-test('reference agent, 6 missions × 20 seeds: 100% success, pass^k = 1 for every k, chart and table', () => inPage(browser, server.url, async ({ page }) => {
+test('reference agent, 6 missions × 20 seeds: 100% success, pass^k = 1 for every k, chart and table', () => suite.inPage(async ({ page }) => {
   assert.ok(await page.locator(tid('lab-results')).isHidden(), 'no results before a run');
   await runLab(page, { policy: 'reference', seeds: 20 });
   const rows = await table(page);
@@ -76,7 +68,7 @@ test('reference agent, 6 missions × 20 seeds: 100% success, pass^k = 1 for ever
   }
 }));
 
-test('random agent: lower scores; mean and success are the engine’s stats, pass^k of its n and c', () => inPage(browser, server.url, async ({ page }) => {
+test('random agent: lower scores; mean and success are the engine’s stats, pass^k of its n and c', () => suite.inPage(async ({ page }) => {
   const seeds = 8;
   const first = 3;
   await runLab(page, { policy: 'random', seeds, first });
@@ -119,7 +111,7 @@ test('random agent: lower scores; mean and success are the engine’s stats, pas
   assert.ok(await page.locator(tid('lab-error')).isHidden());
 }));
 
-test('saved runs keep the engine’s figures; a run saved before the engine reported them still shows', () => inPage(browser, server.url, async ({ page }) => {
+test('saved runs keep the engine’s figures; a run saved before the engine reported them still shows', () => suite.inPage(async ({ page }) => {
   await runLab(page, { policy: 'random', seeds: 4, tasks: ['digital_refund', 'vip_outage'] });
   const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('support-cc.lab-runs')));
   assert.equal(saved.length, 1);

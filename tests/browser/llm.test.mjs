@@ -11,40 +11,33 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import createSupportEnv from '../../dist/support-env.mjs';
-import { inPage, launchBrowser, panels, playAs, startServer, tid, waitDone } from './harness.mjs';
+import { panels, playAs, tid, useBrowser, waitDone } from './harness.mjs';
 
 const TOKEN = 'sk-test-5ecret-7d1f0c';
 // Chromium itself logs a failed request as a console error; the scripted failures cause these on purpose.
 const HTTP_ERROR = /^console: Failed to load resource: (the server responded with a status of (401|503)|net::ERR_CONNECTION_REFUSED)/;
 
-let server;
-let browser;
-let env;
+const suite = useBrowser({ engine: true });
 let model;       // the stand-in endpoint
 let closedPort;  // where nothing listens
 before(async () => {
-  [server, browser, env, model] = await Promise.all([startServer(), launchBrowser(), createSupportEnv(), startModel()]);
+  model = await startModel();
   const probe = createServer().listen(0, '127.0.0.1');
   await once(probe, 'listening');
   closedPort = probe.address().port;
   probe.close();
 });
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  model?.server.close();
-});
+after(() => model?.server.close());
 
 /** The reference policy's actions for an episode, as the engine plays it, with each step's result. */
 function referenceActions(task, seed) {
-  let obs = env.reset({ task, seed }).observation;
+  let obs = suite.env.reset({ task, seed }).observation;
   const actions = [];
   const results = [];
   while (!obs.done) {
-    const { action } = env.act({ policy: 'reference' });
+    const { action } = suite.env.act({ policy: 'reference' });
     actions.push(action);
-    results.push(env.step(action));
+    results.push(suite.env.step(action));
     obs = results.at(-1).observation;
   }
   return { actions, obs, results };
@@ -140,7 +133,7 @@ async function shareLink(page) {
   return `${link} ${Buffer.from(link.split('#play=')[1], 'base64url').toString('utf8')}`;
 }
 
-test('the LLM agent wins a mission; the token goes only into the Authorization header', () => inPage(browser, server.url, async ({ page }) => {
+test('the LLM agent wins a mission; the token goes only into the Authorization header', () => suite.inPage(async ({ page }) => {
   const logs = [];
   page.on('console', (m) => logs.push(m.text()));
   const { actions, obs, results } = referenceActions('dashboard_404', 1);
@@ -177,7 +170,7 @@ test('the LLM agent wins a mission; the token goes only into the Authorization h
   assert.ok(!(await page.content()).includes(TOKEN), 'not in the page’s markup');
 }, { allow: [model.origin], ignore: [HTTP_ERROR] }));
 
-test('a malformed reply is an invalid step with its problem shown; HTTP errors are shown clearly', () => inPage(browser, server.url, async ({ page }) => {
+test('a malformed reply is an invalid step with its problem shown; HTTP errors are shown clearly', () => suite.inPage(async ({ page }) => {
   const { actions } = referenceActions('billing_receipt', 0);
   model.script([['I would classify this as billing, probably.', ...actions.map((a) => JSON.stringify(a))]]);
   await configure(page);
@@ -215,7 +208,7 @@ test('a malformed reply is an invalid step with its problem shown; HTTP errors a
   await page.waitForFunction(() => /model name/.test(document.querySelector('[data-testid="agent-error"]').textContent));
 }, { allow: [model.origin, `http://127.0.0.1:${closedPort}/`], ignore: [HTTP_ERROR] }));
 
-test('"Show rewards to the model": each turn adds the reward and the reason; the export records it', () => inPage(browser, server.url, async ({ page }) => {
+test('"Show rewards to the model": each turn adds the reward and the reason; the export records it', () => suite.inPage(async ({ page }) => {
   const { actions, results } = referenceActions('billing_receipt', 2);
   model.script([actions.map((a) => JSON.stringify(a))]);
   await configure(page, { feedback: true });
@@ -235,7 +228,7 @@ test('"Show rewards to the model": each turn adds the reward and the reason; the
   assertBlind(model.requests, results.slice(0, -1));
 }, { allow: [model.origin] }));
 
-test('"remember on this device" keeps the token in localStorage, and only there', () => inPage(browser, server.url, async ({ page }) => {
+test('"remember on this device" keeps the token in localStorage, and only there', () => suite.inPage(async ({ page }) => {
   const { actions } = referenceActions('digital_refund', 0);
   model.script([actions.map((a) => JSON.stringify(a))]);
   await configure(page, { remember: true });
@@ -257,7 +250,7 @@ test('"remember on this device" keeps the token in localStorage, and only there'
   assert.equal(await page.locator(tid('llm-token')).inputValue(), TOKEN, 'still in memory for this tab');
 }, { allow: [model.origin] }));
 
-test('Evaluation Lab with the LLM agent: episode by episode, with progress, cancellable', () => inPage(browser, server.url, async ({ page }) => {
+test('Evaluation Lab with the LLM agent: episode by episode, with progress, cancellable', () => suite.inPage(async ({ page }) => {
   const seeds = [0, 1, 2];
   model.script(seeds.map((seed) => referenceActions('vip_outage', seed).actions.map((a) => JSON.stringify(a))));
   await configure(page);

@@ -1,37 +1,14 @@
 // The demo, played through the page's own controls: every mission to success,
 // a policy trap, an invalid action, a new episode mid-way, hostile text.
 // Every test also asserts no console/page errors and no request off 127.0.0.1.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import createSupportEnv from '../../dist/support-env.mjs';
-import {
-  TASKS, act, confirmLeave, gotoReady, launchBrowser, openPage, startMission, startServer, text, tid, walkthrough,
-} from './harness.mjs';
+import { TASKS, act, confirmLeave, openPage, startMission, text, tid, useBrowser, walkthrough } from './harness.mjs';
 
-let server;
-let browser;
-let env;
-before(async () => {
-  [server, browser, env] = await Promise.all([startServer(), launchBrowser(), createSupportEnv()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useBrowser({ engine: true });
 
-/** Runs fn with a fresh context; then checks it logged no error and left no request off-origin. */
-async function withPage(fn, options) {
-  const session = await openPage(browser, server.url, options);
-  try {
-    await gotoReady(session.page, server.url);
-    await fn(session);
-    assert.deepEqual(session.problems, [], 'console or page errors');
-    assert.deepEqual(session.foreign(), [], 'requests that left 127.0.0.1');
-    assert.ok(session.requests.every((u) => u.startsWith('http://127.0.0.1:')), 'every request goes to 127.0.0.1');
-  } finally {
-    await session.context.close();
-  }
-}
+/** Runs fn on the demo (not waiting for the extras), checking it logs no error and requests nothing off 127.0.0.1. */
+const withPage = (fn, options) => suite.inPage(fn, { extras: false, ...options });
 
 async function sentimentNow(page) {
   return page.locator(`${tid('sentiments')} [aria-current="true"]`).getAttribute('data-sentiment');
@@ -128,7 +105,7 @@ test('a new episode mid-way resets every panel', () => withPage(async ({ page })
   await page.fill(tid('seed-input'), '2');
   await page.click(tid('mission-card-dashboard_404'));
   await confirmLeave(page);
-  const expected = env.reset({ task: 'dashboard_404', seed: 2 }).observation;
+  const expected = suite.env.reset({ task: 'dashboard_404', seed: 2 }).observation;
   assert.equal(await text(page, 'ticket-id'), expected.ticket_id);
   assert.equal(await text(page, 'ticket-customer'), expected.customer_name);
   assert.equal(await text(page, 'status-badge'), 'ACTIVE');
@@ -160,8 +137,8 @@ test('a new episode mid-way resets every panel', () => withPage(async ({ page })
 }));
 
 test('the page shows what the engine says, and the engine data fills the page', () => withPage(async ({ page }) => {
-  const { spec } = env.spec();
-  const { tasks } = env.tasks();
+  const { spec } = suite.env.spec();
+  const { tasks } = suite.env.tasks();
   assert.equal(await text(page, 'stat-tasks'), String(tasks.length));
   assert.equal(await text(page, 'stat-actions'), String(spec.actions.length));
   assert.equal(await text(page, 'stat-steps'), String(spec.max_steps));
@@ -176,8 +153,8 @@ test('the page shows what the engine says, and the engine data fills the page', 
 
   // The conversation and reason in the log are the engine's, verbatim.
   await startMission(page, 'billing_receipt', 0);
-  const first = env.reset({ task: 'billing_receipt', seed: 0 });
-  const step = env.step({ action_type: 'search_kb', search_query: 'receipt invoice' });
+  const first = suite.env.reset({ task: 'billing_receipt', seed: 0 });
+  const step = suite.env.step({ action_type: 'search_kb', search_query: 'receipt invoice' });
   await act(page, { action_type: 'search_kb', search_query: 'receipt invoice' });
   assert.equal(await page.locator(`${tid('conversation')} .msg-text`).first().innerText(), first.observation.conversation_history[0].text);
   assert.match(await page.locator(`${tid('reward-log')} > li`).first().innerText(), new RegExp(step.info.reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
@@ -208,10 +185,10 @@ test('hostile text is shown literally and creates no element', () => withPage(as
 }));
 
 test('an engine that cannot load is reported on the page, not thrown', async () => {
-  const { context, page, problems } = await openPage(browser, server.url, { serviceWorkers: 'block' });
+  const { context, page, problems } = await openPage(suite.browser, suite.url, { serviceWorkers: 'block' });
   try {
     await context.route('**/*.wasm', (route) => route.abort());
-    await page.goto(server.url);
+    await page.goto(suite.url);
     await page.locator(tid('episode-error')).waitFor();
     assert.match(await text(page, 'episode-error'), /engine could not load/);
     assert.match(await text(page, 'engine-status'), /unavailable/i);

@@ -1,36 +1,26 @@
 // Offline play: after one visit the service worker holds the whole site, so
 // with the server killed the page reloads and a mission plays to success.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  act, gotoReady, launchBrowser, openPage, startMission, startServer, text, tid, walkthrough,
-} from './harness.mjs';
+import { act, gotoReady, openPage, startMission, text, tid, useBrowser, walkthrough } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useBrowser();
 
 test('offline: the service worker serves the page and engine after the server is gone', async () => {
-  const { context, page, problems, foreign } = await openPage(browser, server.url);
+  const { context, page, problems, foreign } = await openPage(suite.browser, suite.url);
   try {
-    await gotoReady(page, server.url);
+    await gotoReady(page, suite.url);
     const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
-    assert.equal(scope, server.url);
+    assert.equal(scope, suite.url);
     await page.reload();
-    await gotoReady(page, server.url);
+    await gotoReady(page, suite.url);
     assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null), 'the worker controls the page');
 
-    await server.stop();
-    await assert.rejects(fetch(server.url), 'the server is really gone');
+    await suite.server.stop();
+    await assert.rejects(fetch(suite.url), 'the server is really gone');
 
     await page.reload();
-    await gotoReady(page, server.url);
+    await gotoReady(page, suite.url);
     await startMission(page, 'dashboard_404', 0);
     for (const action of walkthrough('dashboard_404')) await act(page, action);
     assert.equal(await text(page, 'status-badge'), 'DONE');

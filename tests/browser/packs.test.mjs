@@ -1,10 +1,10 @@
 // Scenario packs in the dashboard: the example pack loads and its mission is
 // won by the reference agent; a hostile pack's text is shown literally and
 // runs nothing; a broken pack shows the engine's "<file>: <JSON path>: problem".
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ROOT, TASKS, inPage, launchBrowser, playAs, startServer, text, tid, waitDone } from './harness.mjs';
+import { ROOT, TASKS, playAs, text, tid, useBrowser, waitDone } from './harness.mjs';
 
 const PACK = `${ROOT}examples/packs/password-lockout/`;
 const MISSION = readFileSync(`${PACK}missions/01_account_lockout.json`, 'utf8');
@@ -12,20 +12,12 @@ const LEXICON = readFileSync(`${PACK}lexicon/lockout.json`, 'utf8');
 const KB = readFileSync(`${PACK}kb/articles.json`, 'utf8');
 const HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">';
 
-let server;
-let browser;
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useBrowser();
 
 const file = (name, text) => ({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
 const cards = (page) => page.locator(`${tid('mission-list')} .card-button`).evaluateAll((els) => els.map((el) => el.dataset.task));
 
-test('the example pack loads from the file picker and the reference agent wins its mission', () => inPage(browser, server.url, async ({ page }) => {
+test('the example pack loads from the file picker and the reference agent wins its mission', () => suite.inPage(async ({ page }) => {
   await page.setInputFiles(tid('pack-files'), [`${PACK}missions/01_account_lockout.json`, `${PACK}kb/articles.json`, `${PACK}lexicon/lockout.json`, `${PACK}README.md`]);
   await page.locator(tid('pack-active')).waitFor();
   assert.equal(await page.locator(tid('pack-status')).textContent(), 'Playing pack: 3 files (1 mission)');
@@ -49,7 +41,7 @@ test('the example pack loads from the file picker and the reference agent wins i
   assert.equal(await page.getAttribute(tid('demo'), 'data-state'), 'idle');
 }));
 
-test('files in missions/ and kb/ folders keep their folder; loose files are sorted by content', () => inPage(browser, server.url, async ({ page }) => {
+test('files in missions/ and kb/ folders keep their folder; loose files are sorted by content', () => suite.inPage(async ({ page }) => {
   // A folder pick (webkitRelativePath) or a folder drop (entry paths) names the folders.
   const names = await page.evaluate(async ({ mission, kb, lexicon }) => {
     const { engineName } = await import('./app/packs.js');
@@ -84,7 +76,7 @@ test('files in missions/ and kb/ folders keep their folder; loose files are sort
   assert.deepEqual(await cards(page), ['account_lockout']);
 }));
 
-test('a hostile pack: its HTML and script are shown as text and never run', () => inPage(browser, server.url, async ({ page }) => {
+test('a hostile pack: its HTML and script are shown as text and never run', () => suite.inPage(async ({ page }) => {
   const mission = JSON.parse(MISSION);
   mission.title = `Locked out ${HOSTILE}`;
   mission.summary = HOSTILE;
@@ -109,7 +101,7 @@ test('a hostile pack: its HTML and script are shown as text and never run', () =
   assert.deepEqual(created, { pwned: undefined, img: 0, scripts: ['./app/main.js'] });
 }));
 
-test('a broken pack shows "<file>: $.<path>: problem" and keeps the missions', () => inPage(browser, server.url, async ({ page }) => {
+test('a broken pack shows "<file>: $.<path>: problem" and keeps the missions', () => suite.inPage(async ({ page }) => {
   const mission = JSON.parse(MISSION);
   mission.patience = 99;
   await page.setInputFiles(tid('pack-files'), [file('01_account_lockout.json', JSON.stringify(mission)), file('articles.json', KB), file('lockout.json', LEXICON)]);

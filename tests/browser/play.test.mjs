@@ -3,12 +3,11 @@
 // engine's checklist, links and state that don't get lost, Get Running,
 // the Lab's saved runs, comparison and failed seeds, raw step JSON, the
 // mobile menu. Screenshots of both sizes go to build/screenshots/play-*.png.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import createSupportEnv from '../../dist/support-env.mjs';
 import {
-  ROOT, act, confirmLeave, inPage, launchBrowser, screenshotDir, startMission, startServer, tid, waitDone, walkthrough,
+  ROOT, act, confirmLeave, screenshotDir, startMission, tid, useBrowser, waitDone, walkthrough,
 } from './harness.mjs';
 
 /** An element's text as written (not as CSS capitalises it), spaces collapsed. */
@@ -19,16 +18,7 @@ const PACK_FILES = [`${PACK}missions/01_account_lockout.json`, `${PACK}kb/articl
 const DESKTOP = { viewport: { width: 1280, height: 800 } };
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
 
-let server;
-let browser;
-let env;
-before(async () => {
-  [server, browser, env] = await Promise.all([startServer(), launchBrowser(), createSupportEnv()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useBrowser({ engine: true });
 
 /** The element's box is inside the viewport (fully, or its top `part` of it). */
 const inView = (page, id) => page.locator(tid(id)).evaluate((el) => {
@@ -38,12 +28,12 @@ const inView = (page, id) => page.locator(tid(id)).evaluate((el) => {
 
 /** The engine's responses for a script of actions (the page must show the same). */
 function engineRun(task, seed, actions) {
-  env.reset({ task, seed });
-  return actions.map((a) => env.step(a));
+  suite.env.reset({ task, seed });
+  return actions.map((a) => suite.env.step(a));
 }
 
 for (const [name, options] of [['desktop', DESKTOP], ['phone', PHONE]]) {
-  test(`${name}: the ticket, then each step's reply, article, reward and reason are in view without scrolling`, () => inPage(browser, server.url, async ({ page }) => {
+  test(`${name}: the ticket, then each step's reply, article, reward and reason are in view without scrolling`, () => suite.inPage(async ({ page }) => {
     await page.locator(tid('mission-card-plan_refund_difference')).click();
     await page.waitForFunction(() => document.querySelector('[data-testid="demo"]').dataset.state === 'active');
     await page.waitForTimeout(100);
@@ -94,7 +84,7 @@ for (const [name, options] of [['desktop', DESKTOP], ['phone', PHONE]]) {
   }, options));
 }
 
-test('limits: one step counter, steps and questions left, last-step notice, byte counter; page-caught mistakes cost no step', () => inPage(browser, server.url, async ({ page }) => {
+test('limits: one step counter, steps and questions left, last-step notice, byte counter; page-caught mistakes cost no step', () => suite.inPage(async ({ page }) => {
   await startMission(page, 'billing_receipt', 0);
   // One step counter on the page, and "Progress" says what it measures.
   const counters = await page.locator(tid('demo')).evaluate((el) => (el.innerText.match(/\b\d+ \/ 10\b|step \d+ of 10/gi) ?? []).length);
@@ -156,7 +146,7 @@ test('limits: one step counter, steps and questions left, last-step notice, byte
   assert.equal(raw.response.reward, 0);
 }));
 
-test('outcomes read right: the headline states the outcome, the checklist is the engine’s, sentiment follows the last words', () => inPage(browser, server.url, async ({ page }) => {
+test('outcomes read right: the headline states the outcome, the checklist is the engine’s, sentiment follows the last words', () => suite.inPage(async ({ page }) => {
   // Requirement unmet: the right action, a message that misses one fix.
   const steps = walkthrough('plan_refund_difference');
   const partial = [...steps.slice(0, -1), { action_type: 'resolve_ticket', message_to_customer: 'I have switched you to the monthly plan.' }];
@@ -199,7 +189,7 @@ test('outcomes read right: the headline states the outcome, the checklist is the
   assert.ok((await page.locator(`${tid('outcome-checks')} li`).evaluateAll((lis) => lis.map((li) => li.dataset.met))).every((m) => m === 'true'));
 }));
 
-test('links and state: the URL follows the episode (reload, Back), switching asks first, broken and pack links say so at the top', () => inPage(browser, server.url, async ({ page }) => {
+test('links and state: the URL follows the episode (reload, Back), switching asks first, broken and pack links say so at the top', () => suite.inPage(async ({ page }) => {
   await startMission(page, 'vague_complaint', 1);
   const steps = walkthrough('vague_complaint');
   for (const a of steps.slice(0, 2)) await act(page, a);
@@ -237,14 +227,14 @@ test('links and state: the URL follows the episode (reload, Back), switching ask
   assert.equal(await page.locator(tid('reward-log')).innerText(), before);
 
   // A broken link: said at the top of the page, where the visitor lands.
-  await page.goto(`${server.url}#play=broken`);
+  await page.goto(`${suite.url}#play=broken`);
   await page.waitForSelector('html[data-extras="ready"]');
   assert.ok(await inView(page, 'link-banner'), 'the banner is in view');
   assert.match(await text(page, 'link-banner-text'), /could not be opened/);
   assert.equal(await page.evaluate(() => Math.round(scrollY)), 0);
 
   // A link to a pack's mission names the pack; loading it opens the episode.
-  const link = `${server.url}#play=${Buffer.from(JSON.stringify({ v: payload.v, t: 'account_lockout', s: 0, a: [], p: 'password-lockout' })).toString('base64url')}`;
+  const link = `${suite.url}#play=${Buffer.from(JSON.stringify({ v: payload.v, t: 'account_lockout', s: 0, a: [], p: 'password-lockout' })).toString('base64url')}`;
   await page.goto(link);
   await page.waitForSelector('html[data-extras="ready"]');
   assert.match(await text(page, 'link-banner-text'), /scenario pack “password-lockout”/);
@@ -261,7 +251,7 @@ test('links and state: the URL follows the episode (reload, Back), switching ask
   assert.equal(packLink.p, shownName, 'a pack mission’s link names its pack, as the page shows it');
 }, { allow: [], ignore: [] }));
 
-test('a pack’s Lab results go when the pack does, and every count comes back', () => inPage(browser, server.url, async ({ page }) => {
+test('a pack’s Lab results go when the pack does, and every count comes back', () => suite.inPage(async ({ page }) => {
   await page.setInputFiles(tid('pack-files'), PACK_FILES);
   await page.locator(tid('pack-active')).waitFor();
   assert.equal(await page.locator(`${tid('lab-mission-list')} li`).count(), 1);
@@ -275,7 +265,7 @@ test('a pack’s Lab results go when the pack does, and every count comes back',
   assert.equal(await page.locator(`${tid('mission-select')} option`).count(), 7);
 }));
 
-test('Get Running speaks to the original’s users: Run Inference with inference.py’s defaults, the Hackathon kicker, copy buttons', () => inPage(browser, server.url, async ({ page, context }) => {
+test('Get Running speaks to the original’s users: Run Inference with inference.py’s defaults, the Hackathon kicker, copy buttons', () => suite.inPage(async ({ page, context }) => {
   const source = readFileSync(`${ROOT}inference.py`, 'utf8');
   const base = /DEFAULT_API_BASE_URL = "([^"]+)"/.exec(source)[1];
   const model = /DEFAULT_MODEL_NAME = "([^"]+)"/.exec(source)[1];
@@ -294,7 +284,7 @@ test('Get Running speaks to the original’s users: Run Inference with inference
   assert.match(await page.locator(`${tid('run-inference')} ${tid('copy-code')}`).innerText(), /copied/i);
 }));
 
-test('Lab: runs are saved, compared with their difference, a failed seed opens in the player; chart values on focus', () => inPage(browser, server.url, async ({ page }) => {
+test('Lab: runs are saved, compared with their difference, a failed seed opens in the player; chart values on focus', () => suite.inPage(async ({ page }) => {
   const run = async (policy, seeds) => {
     await page.selectOption(tid('lab-policy'), policy);
     await page.fill(tid('lab-seeds'), String(seeds));
@@ -330,8 +320,8 @@ test('Lab: runs are saved, compared with their difference, a failed seed opens i
   assert.equal(await page.locator(tid('player-select')).inputValue(), 'replay');
   assert.equal(await page.locator(tid('mission-select')).inputValue(), task);
   assert.equal(await page.locator(tid('seed-input')).inputValue(), seed);
-  let obs = env.reset({ task, seed: Number(seed) }).observation;
-  while (!obs.done) obs = env.step(env.act({ policy: 'random' }).action).observation;
+  let obs = suite.env.reset({ task, seed: Number(seed) }).observation;
+  while (!obs.done) obs = suite.env.step(suite.env.act({ policy: 'random' }).action).observation;
   assert.equal(await page.locator(tid('outcome')).getAttribute('data-success'), 'false');
   assert.equal(await text(page, 'reward-total'), `+${obs.cumulative_reward.toFixed(2)}`);
 
@@ -346,7 +336,7 @@ test('Lab: runs are saved, compared with their difference, a failed seed opens i
   assert.equal(new Set(dashes).size, dashes.length, 'every series differs in colour and dash');
 }));
 
-test('phone: the menu reaches every section', () => inPage(browser, server.url, async ({ page }) => {
+test('phone: the menu reaches every section', () => suite.inPage(async ({ page }) => {
   assert.ok(await page.locator(tid('nav-links')).isHidden());
   await page.tap(tid('nav-toggle'));
   assert.equal(await page.locator(tid('nav-toggle')).getAttribute('aria-expanded'), 'true');

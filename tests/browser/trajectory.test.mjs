@@ -1,28 +1,18 @@
 // Trajectories: export an episode as JSONL (inference.py's format), import it
 // back to replay through the engine, and share an episode as a link that
 // reopens it at the same step.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
-import {
-  act, inPage, launchBrowser, panels, playAs, startMission, startServer, tid, waitDone, walkthrough,
-} from './harness.mjs';
+import { act, panels, playAs, startMission, tid, useBrowser, waitDone, walkthrough } from './harness.mjs';
 
 // The engine's version, from the command-line program built from the same sources.
 const VERSION = JSON.parse(spawnSync(new URL('../../build/native/support-env', import.meta.url).pathname, [],
   { input: '{"op":"spec"}\n', encoding: 'utf8' }).stdout).spec.env_version;
 const OTHER = `${VERSION}-other`;
 
-let server;
-let browser;
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useBrowser();
 
 async function exportTrajectory(page) {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click(tid('export-trajectory'))]);
@@ -36,7 +26,7 @@ async function importTrajectory(page, name, text) {
     document.querySelector(`[data-testid="${id}"]`).textContent.includes(file)), name);
 }
 
-test('export → import: the replay goes through the engine and shows the same steps and rewards', () => inPage(browser, server.url, async ({ page }) => {
+test('export → import: the replay goes through the engine and shows the same steps and rewards', () => suite.inPage(async ({ page }) => {
   assert.ok(await page.locator(tid('export-trajectory')).isDisabled(), 'nothing to export yet');
   // A person's episode, with an invalid step in it.
   await startMission(page, 'vague_complaint', 1);
@@ -86,7 +76,7 @@ test('export → import: the replay goes through the engine and shows the same s
   assert.match(await page.locator(tid('trajectory-error')).innerText(), /^notes\.jsonl: line 2: not JSON/);
 }));
 
-test('a file of several episodes (inference.py) lets you pick the one to replay', () => inPage(browser, server.url, async ({ page }) => {
+test('a file of several episodes (inference.py) lets you pick the one to replay', () => suite.inPage(async ({ page }) => {
   await playAs(page, 'reference', 'billing_receipt', 0);
   await waitDone(page);
   const a = await exportTrajectory(page);
@@ -103,7 +93,7 @@ test('a file of several episodes (inference.py) lets you pick the one to replay'
   assert.deepEqual(await panels(page), second);
 }));
 
-test('a share link reopens the same episode at the same step', () => inPage(browser, server.url, async ({ page, context }) => {
+test('a share link reopens the same episode at the same step', () => suite.inPage(async ({ page, context }) => {
   await startMission(page, 'plan_refund_difference', 2);
   const steps = walkthrough('plan_refund_difference');
   for (const action of steps.slice(0, 2)) await act(page, action);
@@ -131,7 +121,7 @@ test('a share link reopens the same episode at the same step', () => inPage(brow
   assert.equal(await other.locator(tid('outcome')).getAttribute('data-success'), 'true');
 
   // A mangled link is reported, not thrown.
-  await other.goto(`${server.url}#play=nonsense!`);
+  await other.goto(`${suite.url}#play=nonsense!`);
   await other.waitForSelector('html[data-extras="ready"]');
   const banner = other.locator(tid('link-banner'));
   assert.match(await banner.innerText(), /share link could not be opened/);
@@ -140,9 +130,9 @@ test('a share link reopens the same episode at the same step', () => inPage(brow
 }));
 
 /** A #play= link for the payload, as older or other builds of the page wrote it. */
-const linkFor = (payload) => `${server.url}#play=${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+const linkFor = (payload) => `${suite.url}#play=${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
 
-test('a share link from another environment version says so and still replays', () => inPage(browser, server.url, async ({ page }) => {
+test('a share link from another environment version says so and still replays', () => suite.inPage(async ({ page }) => {
   const actions = walkthrough('billing_receipt');
   await page.goto(linkFor({ v: OTHER, t: 'billing_receipt', s: 0, a: actions.slice(0, 2) }));
   await page.waitForSelector('html[data-extras="ready"]');
@@ -166,7 +156,7 @@ test('a share link from another environment version says so and still replays', 
   assert.ok(await notice.isHidden(), 'the notice goes with the shared episode');
 }));
 
-test('an imported trajectory from another environment version, or from before versions, says so and still replays', () => inPage(browser, server.url, async ({ page }) => {
+test('an imported trajectory from another environment version, or from before versions, says so and still replays', () => suite.inPage(async ({ page }) => {
   await playAs(page, 'reference', 'digital_refund', 3);
   await waitDone(page);
   const played = await panels(page);
