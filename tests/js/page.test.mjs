@@ -109,3 +109,31 @@ test('the store announces every change to the key’s followers, and only to the
   assert.equal(store.get('a'), 5);
   assert.equal(store.get('b'), 4);
 });
+
+test('index.html preloads every module the page needs before it is playable (main.js and its static imports)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const web = new URL('../../web/', import.meta.url);
+  const html = readFileSync(new URL('index.html', web), 'utf8');
+  const preloaded = new Set([...html.matchAll(/<link rel="modulepreload" href="\.\/([^"]+)">/g)].map((m) => m[1]));
+  // The static import graph from app/main.js, within web/ (the engine's modules are built into dist/ beside it).
+  const needed = new Set();
+  const visit = (path) => {
+    const file = new URL(path, web);
+    let source;
+    try {
+      source = readFileSync(file, 'utf8');
+    } catch {
+      return;  // support-env.mjs and support-env-core.mjs are build outputs
+    }
+    for (const [, spec] of source.matchAll(/^import[^'"]*['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+      const target = new URL(spec, file).href.slice(web.href.length);
+      if (!needed.has(target)) {
+        needed.add(target);
+        visit(target);
+      }
+    }
+  };
+  visit('app/main.js');
+  assert.ok(needed.has('app/store.js') && needed.has('support-env.mjs'), [...needed].join(', '));
+  for (const module of needed) assert.ok(preloaded.has(module), `${module} is imported before the page is playable but not modulepreloaded`);
+});
