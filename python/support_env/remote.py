@@ -262,8 +262,11 @@ class RemoteSupportEnv:
         if not isinstance(clear, bool):
             raise TypeError(f"clear must be a bool, not {type(clear).__name__}")
         result = self.mcp("tools/call", {"name": "stats", "arguments": {"clear": clear}})["result"]
-        if result["isError"]:
-            raise SupportEnvError(result["content"][0]["text"])
+        if result["isError"]:  # "CODE: message", as the server's MCP tools report errors
+            code, _, message = result["content"][0]["text"].partition(": ")
+            error = SupportEnvError(f"{message} (code: {code})")
+            error.code = code
+            raise error
         return result["structuredContent"]
 
     def mcp(self, method: str, params: dict | None = None, id=1) -> dict:
