@@ -149,6 +149,11 @@ class ProtocolError(Exception):
         self.code = code
 
 
+def stats_data(answer: bytes) -> bytes:
+    """The engine's stats answer {"ok":true,"results":…,"overall":…} without its "ok"."""
+    return b"{" + answer[len(b'{"ok":true,'):]
+
+
 class EnvSession:
     """One isolated episode stream over the engine's JSON-lines protocol. Answers are spliced from the
     engine's response lines (no decode/re-encode of observations)."""
@@ -229,8 +234,7 @@ class EnvSession:
         """The engine's figures for this session's finished episodes: {"results": [...], "overall": {...}}."""
         if not isinstance(clear, bool):
             raise ProtocolError("clear must be true or false", "VALIDATION_ERROR")
-        answer = self.request(b'{"op":"stats","clear":true}' if clear else b'{"op":"stats"}')
-        return b"{" + answer[len(b'{"ok":true,'):]
+        return stats_data(self.request(b'{"op":"stats","clear":true}' if clear else b'{"op":"stats"}'))
 
     def act(self, policy: str) -> dict:
         """A built-in policy's next action (tests and demos drive sessions with it)."""
@@ -257,7 +261,7 @@ class Hub:
         self.tasks = json.loads(probe.request_bytes(b'{"op":"tasks"}'))["tasks"]
         self.spec = json.loads(probe.request_bytes(b'{"op":"spec"}'))["spec"]
         # GET /stats before a session exists: the engine's answer for no finished episode.
-        self.no_stats = b"{" + probe.request_bytes(b'{"op":"stats"}')[len(b'{"ok":true,'):]
+        self.no_stats = stats_data(probe.request_bytes(b'{"op":"stats"}'))
         probe.close()
         self.task_ids = [t["id"] for t in self.tasks]
         self.task_set = set(self.task_ids)

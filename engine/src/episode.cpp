@@ -1,5 +1,6 @@
 #include "support_env/episode.h"
 
+#include <algorithm>
 #include <string>
 
 #include "splitmix.h"
@@ -266,7 +267,7 @@ Cents Terminal(Episode* ep, const Action& a) {
 
 int Episode_QuestionsLeft(const Episode& ep) {
   if (ep.mission == nullptr || ep.done) return 0;
-  return ep.questions_asked >= ep.mission->patience ? 0 : ep.mission->patience - ep.questions_asked;
+  return std::max(0, ep.mission->patience - ep.questions_asked);
 }
 
 int Episode_VariantForSeed(std::uint64_t seed, int variant_count) {

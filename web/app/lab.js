@@ -167,8 +167,7 @@ export function initLab({ spec, createEnv, player }) {
    * Built-in policies: env.evaluate, CHUNK seeds per mission per call, yielding so the page stays
    * live; each call adds its episodes to the Lab environment's stats (record), which the run reads at the end.
    */
-  async function runBuiltIn({ policy, ids, n, first, signal }) {
-    const own = await ownEnv();
+  async function runBuiltIn({ own, policy, ids, n, first, signal }) {
     const results = ids.map((task) => ({ task, scores: [], success: [], steps: [] }));
     let done = 0;
     let slice = performance.now();
@@ -192,17 +191,16 @@ export function initLab({ spec, createEnv, player }) {
   }
 
   /** The engine's figures of the run just played on the Lab's environment: each result's stats, and the overall. */
-  function withStats(results) {
-    const { results: perTask, overall } = labEnv.stats();
+  function withStats(own, results) {
+    const { results: perTask, overall } = own.stats();
     const byTask = new Map(perTask.map((r) => [r.task, r.stats]));
     return { results: results.map((r) => ({ ...r, stats: byTask.get(r.task) })), overall };
   }
 
   /** The LLM agent: episodes one by one through the shared episode loop, all in one feedback mode; a failed episode's actions are kept. */
-  async function runLlm({ ids, n, first, signal, settings }) {
+  async function runLlm({ own, ids, n, first, signal, settings }) {
     const problem = settingsProblem(settings);
     if (problem) throw new Error(`Set up the LLM agent in the demo first: ${problem}`);
-    const labEnv_ = await ownEnv();
     const results = [];
     const failed = {};
     const total = n * ids.length;
@@ -213,7 +211,7 @@ export function initLab({ spec, createEnv, player }) {
       for (let seed = first; seed < first + n; seed++) {
         const actions = [];
         const agent = llmAgent(spec, { settings, feedback: settings.feedback, onRetry: (m) => { ui['lab-status'].textContent = m; } });
-        const start = labEnv_.reset({ task, seed }).observation;
+        const start = own.reset({ task, seed }).observation;
         progress(done, total, ` · ${task}, seed ${seed}, step 1`);
         const { obs } = await playEpisode({
           agent,
@@ -221,7 +219,7 @@ export function initLab({ spec, createEnv, player }) {
           signal,
           step: (action) => {
             actions.push(action);
-            return labEnv_.step(action);
+            return own.step(action);
           },
           onStep: (result) => progress(done, total, ` · ${task}, seed ${seed}, step ${result.observation.step_count + 1}`),
         });
@@ -258,10 +256,11 @@ export function initLab({ spec, createEnv, player }) {
     progress(0, n * ids.length);
     const started = performance.now();
     try {
-      (await ownEnv()).stats({ clear: true });  // the run's stats start from nothing
-      const played = policy === 'llm' ? await runLlm({ ids, n, first, signal, settings }) : await runBuiltIn({ policy, ids, n, first, signal });
+      const own = await ownEnv();
+      own.stats({ clear: true });  // the run's stats start from nothing
+      const played = policy === 'llm' ? await runLlm({ own, ids, n, first, signal, settings }) : await runBuiltIn({ own, policy, ids, n, first, signal });
       const { failed } = played;
-      const { results, overall } = withStats(played.results);
+      const { results, overall } = withStats(own, played.results);
       const seconds = (performance.now() - started) / 1000;
       progress(n * ids.length, n * ids.length);
       const titles = Object.fromEntries(tasks.map((t, i) => [t.id, `${pad2(i + 1)} ${t.title}`]));
